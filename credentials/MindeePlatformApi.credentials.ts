@@ -1,0 +1,76 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class MindeePlatformApi implements ICredentialType {
+	name = 'mindeePlatformApi';
+
+	displayName = 'Mindee Platform API';
+
+	icon: Icon = { light: 'file:../icons/mindee.svg', dark: 'file:../icons/mindee.dark.svg' };
+
+	documentationUrl = 'https://github.com/n8n-nodes-mindee/n8n-nodes-mindee#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			placeholder: 'md_...',
+			description:
+				'Your Mindee V2 API key, from app.mindee.com → API Keys. Paste the key alone: no "Bearer" or "Token" in front.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api-v2.mindee.net',
+			description:
+				'Where the Mindee V2 API lives. Keep the default unless Mindee gave you another address (a local test server may use http://).',
+		},
+	];
+
+	// Mindee V2 takes the key as-is: "API keys are not JWTs: do not include Bearer".
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '={{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/v2/search/models',
+			method: 'GET',
+			qs: { per_page: 1 },
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'Mindee rejected this API key. Copy it again from app.mindee.com → API Keys (V2 keys start with "md_") and paste it alone, without a "Bearer" or "Token" prefix.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message:
+						'No Mindee V2 API answered at this Base URL. Keep the default https://api-v2.mindee.net unless Mindee gave you another address.',
+				},
+			},
+		],
+	};
+}

@@ -1,0 +1,94 @@
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { MultipartFile } from '../transport/multipart';
+import { describeUnacceptedBytes, detectAcceptedFileType } from './fileType';
+
+/** Mindee's limit on every plan. */
+export const MAX_FILE_BYTES = 100 * 1024 * 1024;
+const MAX_URL_LENGTH = 2048;
+const ACCEPTED = 'PDF, JPEG, PNG (not animated), WebP, TIFF, HEIC or HEIF';
+
+export type InputType = 'binary' | 'url' | 'base64';
+
+/** What goes into the enqueue form: a file part, or a `url` field Mindee fetches itself. */
+export type DocumentSource =
+	| { kind: 'file'; file: MultipartFile; fileName: string }
+	| { kind: 'url'; url: string; fileName: string };
+
+function fileFromBytes(node: INode, bytes: Buffer, fileName: string, origin: string, itemIndex: number): DocumentSource {
+	if (bytes.length === 0) {
+		throw new NodeOperationError(node, `${origin} is empty`, {
+			itemIndex,
+			description: 'The file has no content. Check the node that produced it.',
+		});
+	}
+	if (bytes.length > MAX_FILE_BYTES) {
+		const megabytes = (bytes.length / 1024 / 1024).toFixed(1);
+		throw new NodeOperationError(node, `${origin} is ${megabytes} MB; Mindee accepts files up to 100 MB`, {
+			itemIndex,
+			description: 'Split or compress the document before sending it.',
+		});
+	}
+	const type = detectAcceptedFileType(bytes);
+	if (!type) {
+		throw new NodeOperationError(node, `${origin} is ${describeUnacceptedBytes(bytes)}, which Mindee cannot read`, {
+			itemIndex,
+			description: `Mindee accepts ${ACCEPTED}. The type is judged from the file's content, not its name.`,
+		});
+	}
+	const name = fileName || `document.${type.extension}`;
+	return { kind: 'file', fileName: name, file: { fieldName: 'file', fileName: name, contentType: type.mimeType, data: bytes } };
+}
+
+export async function binarySource(ctx: IExecuteFunctions, itemIndex: number, propertyName: string): Promise<DocumentSource> {
+	const node = ctx.getNode();
+	const item = ctx.getInputData()[itemIndex];
+	if (!item.binary?.[propertyName]) {
+		const available = Object.keys(item.binary ?? {});
+		throw new NodeOperationError(node, `This item has no binary field "${propertyName}"`, {
+			itemIndex,
+			description: available.length
+				? `Set "Input Binary Field" to one of: ${available.join(', ')}.`
+				: 'The item carries no file. Put a node that reads or downloads the file (for example Read/Write Files from Disk or HTTP Request) before this one, or choose the URL input.',
+		});
+	}
+	const metadata = ctx.helpers.assertBinaryData(itemIndex, propertyName);
+	const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, propertyName);
+	return fileFromBytes(node, bytes, metadata.fileName ?? '', `The file in "${propertyName}"`, itemIndex);
+}
+
+export function base64Source(node: INode, itemIndex: number, base64: string, fileName: string): DocumentSource {
+	const cleaned = base64.replace(/^data:[^;,]*;base64,/, '').replace(/\s+/g, '');
+	if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(cleaned)) {
+		throw new NodeOperationError(node, 'The Base64 input is not valid Base64', {
+			itemIndex,
+			description: 'Pass the file content encoded as Base64 (a data: URL prefix is fine).',
+		});
+	}
+	return fileFromBytes(node, Buffer.from(cleaned, 'base64'), fileName, 'The Base64 document', itemIndex);
+}
+
+export function urlSource(node: INode, itemIndex: number, rawUrl: string): DocumentSource {
+	const url = rawUrl.trim();
+	let parsed: URL | undefined;
+	try {
+		parsed = new URL(url);
+	} catch {
+		parsed = undefined;
+	}
+	if (!parsed || parsed.protocol !== 'https:') {
+		throw new NodeOperationError(node, `The document URL must start with https:// (got "${url.slice(0, 100)}")`, {
+			itemIndex,
+			description: 'Mindee only downloads public https:// links without redirects or login. Otherwise download the file first and send it as binary.',
+		});
+	}
+	if (url.length > MAX_URL_LENGTH) {
+		throw new NodeOperationError(node, `The document URL is ${url.length} characters; Mindee accepts up to ${MAX_URL_LENGTH}`, {
+			itemIndex,
+			description: 'Use a shorter link, or download the file first and send it as binary.',
+		});
+	}
+	const lastSegment = decodeURIComponent(parsed.pathname.split('/').pop() ?? '');
+	return { kind: 'url', url, fileName: lastSegment };
+}

@@ -1,0 +1,29 @@
+import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+
+import { MindeeApi } from '../transport/mindeeApi';
+import { PRODUCTS } from '../transport/types';
+
+const PAGE_SIZE = 50;
+
+/** The model picker: searches by name, one page at a time, only models of the chosen product. */
+export async function searchModels(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const resource = String(this.getCurrentNodeParameter('resource') ?? 'extraction');
+	const modelType = (PRODUCTS as readonly string[]).includes(resource) ? resource : undefined;
+	const page = Number(paginationToken) || 1;
+	const api = await MindeeApi.create(this);
+	const result = await api.searchModels({ name: filter, modelType, page, perPage: PAGE_SIZE });
+	const models = result.models ?? [];
+	const totalPages = result.pagination?.total_pages ?? page;
+	return {
+		results: models.map((model) => ({
+			name: model.name || model.id,
+			value: model.id,
+			url: `https://app.mindee.com/models/${model.id}`,
+		})),
+		paginationToken: models.length > 0 && page < totalPages ? String(page + 1) : undefined,
+	};
+}

@@ -1,0 +1,75 @@
+import type { INode } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import type { MindeeApi } from '../transport/mindeeApi';
+import { jobFailedError } from '../transport/jobErrors';
+import { ensureNodeError } from '../transport/nodeError';
+import type { MindeeInference, MindeeJob } from '../transport/types';
+import { sleepUnlessCancelled } from './cancellableSleep';
+import { nextPollDelayMs, type PollingSettings } from './pollingSchedule';
+
+/** Mindee may not know a job id for a moment right after the enqueue answered. */
+const NOT_FOUND_GRACE_MS = 10_000;
+
+export interface PollOutcome {
+	job: MindeeJob;
+	inference: MindeeInference;
+}
+
+/**
+ * The polling loop: wait, GET the job's polling URL until Mindee says Processed (302 or 200) or
+ * Failed, then fetch the result. Bounded by time, not by a number of attempts.
+ */
+export async function waitForResult(
+	api: MindeeApi,
+	node: INode,
+	enqueued: MindeeJob,
+	settings: PollingSettings,
+	itemIndex: number,
+	signal?: AbortSignal,
+): Promise<PollOutcome> {
+	const startedAt = Date.now();
+	const deadline = startedAt + settings.maxWaitMs;
+	let delay = Math.max(0, settings.initialDelayMs);
+
+	for (;;) {
+		const waited = await sleepUnlessCancelled(Math.min(delay, Math.max(0, deadline - Date.now())), signal);
+		if (!waited) throw cancelledError(node, enqueued, itemIndex);
+		const job = await pollOnce(api, node, enqueued, itemIndex, startedAt);
+		if (job?.status === 'Failed') throw jobFailedError(node, job, itemIndex);
+		if (job && (job.status === 'Processed' || job.result_url)) {
+			if (!job.result_url) {
+				throw new NodeOperationError(node, `Mindee marked job ${job.id} processed without a result URL`, { itemIndex });
+			}
+			return { job, inference: await api.getResult(job.result_url, itemIndex) };
+		}
+		if (Date.now() >= deadline) throw timeoutError(node, enqueued, settings, itemIndex);
+		delay = nextPollDelayMs(settings, Date.now() - startedAt, delay);
+	}
+}
+
+/** One poll; undefined while a freshly enqueued job is still unknown to Mindee (404). */
+async function pollOnce(api: MindeeApi, node: INode, job: MindeeJob, itemIndex: number, startedAt: number) {
+	try {
+		return await api.getJob(job.polling_url, itemIndex);
+	} catch (error) {
+		const youngJob = Date.now() - startedAt < NOT_FOUND_GRACE_MS;
+		if (youngJob && error instanceof NodeApiError && error.httpCode === '404') return undefined;
+		throw ensureNodeError(node, error, itemIndex);
+	}
+}
+
+function cancelledError(node: INode, job: MindeeJob, itemIndex: number) {
+	return new NodeOperationError(node, 'The execution was cancelled while waiting for Mindee', {
+		itemIndex,
+		description: `Mindee keeps processing job ${job.id}; its result can be fetched later with Job → Get Result.`,
+	});
+}
+
+function timeoutError(node: INode, job: MindeeJob, settings: PollingSettings, itemIndex: number) {
+	const seconds = Math.round(settings.maxWaitMs / 1000);
+	return new NodeOperationError(node, `Mindee had not finished job ${job.id} after ${seconds} seconds`, {
+		itemIndex,
+		description: `The job keeps running on Mindee. Fetch its result later with Job → Get Result and job ID ${job.id}, or raise "Maximum Wait" under Polling.`,
+	});
+}

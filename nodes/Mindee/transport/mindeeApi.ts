@@ -1,0 +1,88 @@
+import type { IDataObject } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { MindeeContext } from './context';
+import { buildMultipartBody, type FormFields, type MultipartFile } from './multipart';
+import { MindeeTransport } from './request';
+import type { MindeeInference, MindeeJob, MindeeProduct, ModelSearchPage } from './types';
+
+/** Mindee V2's routes, one method each (wire facts: reference §2–§8). */
+export class MindeeApi {
+	private constructor(
+		private readonly context: MindeeContext,
+		readonly transport: MindeeTransport,
+	) {}
+
+	static async create(context: MindeeContext): Promise<MindeeApi> {
+		return new MindeeApi(context, await MindeeTransport.create(context));
+	}
+
+	get baseUrl(): string {
+		return this.transport.baseUrl;
+	}
+
+	async enqueue(
+		product: MindeeProduct,
+		fields: FormFields,
+		file: MultipartFile | undefined,
+		itemIndex: number,
+	): Promise<MindeeJob> {
+		const modelId = fields.find(([name]) => name === 'model_id')?.[1];
+		const multipart = buildMultipartBody(fields, file);
+		const response = await this.transport.send({
+			method: 'POST',
+			url: `/v2/products/${product}/enqueue`,
+			purpose: 'enqueue',
+			body: multipart.body,
+			headers: { 'Content-Type': multipart.contentType },
+			itemIndex,
+			modelId,
+		});
+		return this.readJob(response.body, itemIndex);
+	}
+
+	/** One poll. Mindee answers 302 (with the job as JSON) once processed, 200 otherwise. */
+	async getJob(pollingUrl: string, itemIndex?: number): Promise<MindeeJob> {
+		const response = await this.transport.send({
+			method: 'GET',
+			url: pollingUrl,
+			purpose: 'job',
+			acceptStatuses: [302],
+			itemIndex,
+		});
+		return this.readJob(response.body, itemIndex);
+	}
+
+	async getResult(resultUrl: string, itemIndex?: number): Promise<MindeeInference> {
+		const response = await this.transport.send({ method: 'GET', url: resultUrl, purpose: 'result', itemIndex });
+		const body = response.body as IDataObject | undefined;
+		if (!body || typeof body.inference !== 'object' || body.inference === null) {
+			throw new NodeOperationError(this.context.getNode(), 'Mindee returned a result without an inference', {
+				itemIndex,
+				description: `The answer from ${resultUrl} was not a Mindee result.`,
+			});
+		}
+		return body.inference as MindeeInference;
+	}
+
+	async searchModels(query: { name?: string; modelType?: string; page?: number; perPage?: number }): Promise<ModelSearchPage> {
+		const qs: IDataObject = {};
+		if (query.name) qs.name = query.name;
+		if (query.modelType) qs.model_type = query.modelType;
+		if (query.page) qs.page = query.page;
+		if (query.perPage) qs.per_page = query.perPage;
+		const response = await this.transport.send({ method: 'GET', url: '/v2/search/models', purpose: 'search', qs });
+		return response.body as ModelSearchPage;
+	}
+
+	private readJob(body: unknown, itemIndex?: number): MindeeJob {
+		const job = (body as IDataObject | undefined)?.job as MindeeJob | undefined;
+		if (!job || typeof job.id !== 'string' || typeof job.polling_url !== 'string') {
+			throw new NodeOperationError(this.context.getNode(), 'Mindee returned an answer without a job', {
+				itemIndex,
+				description: 'Expected {"job": {...}} from Mindee. Check the Base URL in the credential.',
+			});
+		}
+		return job;
+	}
+}
