@@ -1,0 +1,96 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export const triggerProperties: INodeProperties[] = [
+	{
+		displayName:
+			'<b>Set up in Mindee</b><ol><li>Open <a href="https://app.mindee.com" target="_blank">app.mindee.com</a> → your model → <b>Webhooks</b> → <b>Add Webhook</b>.</li><li>Paste this node\'s <b>Production URL</b> (under Webhook URLs above) and save. It must be public HTTPS.</li><li>Copy the webhook\'s <b>Signing Secret</b> into the credential below.</li><li>Copy the webhook\'s <b>ID</b> into the Mindee node\'s <i>Options → Webhook IDs</i> when you enqueue documents.</li><li>Activate this workflow.</li></ol>',
+		name: 'setupNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Signature Check',
+		name: 'signatureCheck',
+		type: 'options',
+		options: [
+			{
+				name: 'Verify X-Signature (Recommended)',
+				value: 'verify',
+				description: 'Reject any request not signed with the webhook\'s Signing Secret (answers 401)',
+			},
+			{
+				name: 'Off: Accept Unsigned Requests (Insecure)',
+				value: 'off',
+				description: 'Anyone who knows the URL can start this workflow. For local tests only.',
+			},
+		],
+		default: 'verify',
+	},
+	{
+		displayName: 'Anyone who knows this URL can start the workflow with made-up results',
+		name: 'signatureOffWarning',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { signatureCheck: ['off'] } },
+	},
+	{
+		displayName: 'Check Registration on Activation',
+		name: 'checkRegistration',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to confirm on activation, with a Mindee Platform API credential, that this URL is set up as a webhook on the model(s); if not, activation says which URL to add where',
+	},
+	{
+		displayName: 'Allow Non-HTTPS URL (Testing Only)',
+		name: 'allowInsecureUrl',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to activate even when n8n\'s webhook URL is not https://. Mindee itself only delivers to HTTPS.',
+	},
+	{
+		displayName: 'Output',
+		name: 'outputMode',
+		type: 'options',
+		options: [
+			{ name: 'Simplified', value: 'simplified', description: 'The same flat fields as the Mindee node\'s Simplified output' },
+			{ name: 'Raw', value: 'raw', description: 'Mindee\'s inference JSON, unchanged' },
+			{ name: 'Both', value: 'both', description: 'The simplified fields, plus the raw inference under "raw"' },
+		],
+		default: 'simplified',
+	},
+	{
+		displayName: 'Split Into Items',
+		name: 'splitListField',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. line_items',
+		displayOptions: { show: { outputMode: ['simplified', 'both'] } },
+		description: 'Name of a list field to output one item per row, with the document\'s other fields beside each row',
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		description: 'Deliveries that do not match are acknowledged to Mindee and start no execution',
+		options: [
+			{
+				displayName: 'Model IDs',
+				name: 'modelIds',
+				type: 'string',
+				default: '',
+				description: 'Comma-separated model IDs whose results start this workflow',
+			},
+			{
+				displayName: 'Alias',
+				name: 'alias',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. invoices-2026-11-*',
+				description: 'Only results whose alias matches; a trailing * matches any ending',
+			},
+		],
+	},
+];
