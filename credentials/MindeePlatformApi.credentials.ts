@@ -35,6 +35,30 @@ export class MindeePlatformApi implements ICredentialType {
 			description:
 				'Where the Mindee V2 API lives. Keep the default unless Mindee gave you another address (a local test server may use http://).',
 		},
+		{
+			displayName: 'Uploads per Minute',
+			name: 'postsPerMinute',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 200,
+			description: 'Your plan\'s limit on documents sent per minute (Mindee\'s default: 200). The nodes wait instead of exceeding it.',
+		},
+		{
+			displayName: 'Status Checks per Minute',
+			name: 'getsPerMinute',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 1200,
+			description: 'Your plan\'s limit on GET requests per minute (Mindee\'s default: 1,200)',
+		},
+		{
+			displayName: 'Share of Limits per n8n Process (%)',
+			name: 'processSharePercent',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 100 },
+			default: 100,
+			description: 'In queue mode each worker process keeps its own count: give each worker its share, e.g. 50 with two workers',
+		},
 	];
 
 	// Mindee V2 takes the key as-is: "API keys are not JWTs: do not include Bearer".

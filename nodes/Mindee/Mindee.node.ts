@@ -1,4 +1,5 @@
 import type {
+	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeType,
@@ -16,8 +17,9 @@ import { outputProperties, outputsExpression } from './properties/output';
 import { operationProperties, resourceProperty } from './properties/resources';
 import { MindeeApi } from './transport/mindeeApi';
 
-/** Items processed at once in one execution. */
-const ITEM_CONCURRENCY = 1;
+/** Items processed at once when the node has no "Parallel Documents" option (job and model). */
+const DEFAULT_CONCURRENCY: Record<string, number> = { job: 5, model: 1 };
+const DEFAULT_PARALLEL_DOCUMENTS = 20;
 
 export class Mindee implements INodeType {
 	description: INodeTypeDescription = {
@@ -53,8 +55,11 @@ export class Mindee implements INodeType {
 		const api = await MindeeApi.create(this);
 		const signal = this.getExecutionCancelSignal();
 		const outputCount = this.getNodeParameter('reviewThreshold', 0, '') ? 2 : 1;
+		const resource = this.getNodeParameter('resource', 0) as string;
+		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+		const concurrency = DEFAULT_CONCURRENCY[resource] ?? Number(options.parallelDocuments ?? DEFAULT_PARALLEL_DOCUMENTS);
 
-		return await runItems(this, items.length, ITEM_CONCURRENCY, outputCount, async (itemIndex) => {
+		return await runItems(this, items.length, concurrency, outputCount, async (itemIndex) => {
 			const resource = this.getNodeParameter('resource', itemIndex) as string;
 			const operation = this.getNodeParameter('operation', itemIndex) as string;
 			const run = findOperation(this.getNode(), resource, operation);

@@ -41,7 +41,7 @@ export async function waitForResult(
 			if (!job.result_url) {
 				throw new NodeOperationError(node, `Mindee marked job ${job.id} processed without a result URL`, { itemIndex });
 			}
-			return { job, inference: await api.getResult(job.result_url, itemIndex) };
+			return { job, inference: await api.getResult(job.result_url, itemIndex, startedAt) };
 		}
 		if (Date.now() >= deadline) throw timeoutError(node, enqueued, settings, itemIndex);
 		delay = nextPollDelayMs(settings, Date.now() - startedAt, delay);
@@ -51,7 +51,7 @@ export async function waitForResult(
 /** One poll; undefined while a freshly enqueued job is still unknown to Mindee (404). */
 async function pollOnce(api: MindeeApi, node: INode, job: MindeeJob, itemIndex: number, startedAt: number) {
 	try {
-		return await api.getJob(job.polling_url, itemIndex);
+		return await api.getJob(job.polling_url, itemIndex, startedAt);
 	} catch (error) {
 		const youngJob = Date.now() - startedAt < NOT_FOUND_GRACE_MS;
 		if (youngJob && error instanceof NodeApiError && error.httpCode === '404') return undefined;

@@ -87,6 +87,15 @@ export const enqueueOptionsProperty: INodeProperties = {
 			description: 'Name to give the file at Mindee. Defaults to the binary file\'s name or the URL\'s last part.',
 		},
 		{
+			displayName: 'Parallel Documents',
+			name: 'parallelDocuments',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 100 },
+			default: 20,
+			description:
+				'How many input items are sent and polled at the same time. Mindee\'s rate limits are respected whatever the value; results keep the input order.',
+		},
+		{
 			displayName: 'Webhook IDs',
 			name: 'webhookIds',
 			type: 'string',

@@ -37,24 +37,29 @@ export class MindeeApi {
 			headers: { 'Content-Type': multipart.contentType },
 			itemIndex,
 			modelId,
+			priority: Date.now(),
 		});
 		return this.readJob(response.body, itemIndex);
 	}
 
-	/** One poll. Mindee answers 302 (with the job as JSON) once processed, 200 otherwise. */
-	async getJob(pollingUrl: string, itemIndex?: number): Promise<MindeeJob> {
+	/**
+	 * One poll. Mindee answers 302 (with the job as JSON) once processed, 200 otherwise.
+	 * `priority` is when the job was enqueued: under the rate budget, older jobs are polled first.
+	 */
+	async getJob(pollingUrl: string, itemIndex?: number, priority?: number): Promise<MindeeJob> {
 		const response = await this.transport.send({
 			method: 'GET',
 			url: pollingUrl,
 			purpose: 'job',
 			acceptStatuses: [302],
 			itemIndex,
+			priority,
 		});
 		return this.readJob(response.body, itemIndex);
 	}
 
-	async getResult(resultUrl: string, itemIndex?: number): Promise<MindeeInference> {
-		const response = await this.transport.send({ method: 'GET', url: resultUrl, purpose: 'result', itemIndex });
+	async getResult(resultUrl: string, itemIndex?: number, priority?: number): Promise<MindeeInference> {
+		const response = await this.transport.send({ method: 'GET', url: resultUrl, purpose: 'result', itemIndex, priority });
 		const body = response.body as IDataObject | undefined;
 		if (!body || typeof body.inference !== 'object' || body.inference === null) {
 			throw new NodeOperationError(this.context.getNode(), 'Mindee returned a result without an inference', {

@@ -1,0 +1,66 @@
+import type { IHttpRequestMethods } from 'n8n-workflow';
+
+/**
+ * Which failures are worth another try. The rule for uploads: retry only when Mindee provably
+ * did not accept the document (429, 503, or a connection refused before anything was sent), so a
+ * retry can never enqueue the same document twice.
+ */
+
+const MAX_ATTEMPTS = { rateLimited: 12, serverError: 6, network: 4 } as const;
+const BASE_BACKOFF_MS = 1_000;
+const MAX_BACKOFF_MS = 30_000;
+
+/** Network errors where the request never reached Mindee (a wrong host name is not retried). */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN']);
+/** Network errors where a GET can safely be repeated. */
+const TRANSIENT_CODES = new Set([...NOT_SENT_CODES, 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+
+export type Failure = { kind: 'status'; status: number; retryAfter?: unknown } | { kind: 'network'; code?: string };
+
+export interface RetryDecision {
+	retry: boolean;
+	delayMs: number;
+	/** A 429: every request of this kind should hold off, not only this one. */
+	rateLimited: boolean;
+}
+
+const NO_RETRY: RetryDecision = { retry: false, delayMs: 0, rateLimited: false };
+
+/** Exponential backoff with full jitter between half and all of the step. */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+	const step = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.max(0, attempt - 1));
+	return Math.round(step / 2 + (random() * step) / 2);
+}
+
+/** `Retry-After` as seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
+	const text = Array.isArray(value) ? value[0] : value;
+	if (typeof text !== 'string' && typeof text !== 'number') return undefined;
+	const seconds = Number(text);
+	if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, 5 * 60_000);
+	const date = Date.parse(String(text));
+	return Number.isNaN(date) ? undefined : Math.min(Math.max(0, date - now), 5 * 60_000);
+}
+
+export function decideRetry(
+	method: IHttpRequestMethods,
+	failure: Failure,
+	attempt: number,
+	random: () => number = Math.random,
+): RetryDecision {
+	const isGet = method === 'GET';
+	if (failure.kind === 'status') {
+		if (failure.status === 429) {
+			if (attempt >= MAX_ATTEMPTS.rateLimited) return NO_RETRY;
+			const delayMs = parseRetryAfter(failure.retryAfter) ?? backoffMs(attempt, random);
+			return { retry: true, delayMs, rateLimited: true };
+		}
+		const retryable = isGet ? failure.status >= 500 : failure.status === 503;
+		if (!retryable || attempt >= MAX_ATTEMPTS.serverError) return NO_RETRY;
+		return { retry: true, delayMs: parseRetryAfter(failure.retryAfter) ?? backoffMs(attempt, random), rateLimited: false };
+	}
+	const code = failure.code ?? '';
+	const retryable = isGet ? TRANSIENT_CODES.has(code) : NOT_SENT_CODES.has(code);
+	if (!retryable || attempt >= MAX_ATTEMPTS.network) return NO_RETRY;
+	return { retry: true, delayMs: backoffMs(attempt, random), rateLimited: false };
+}

@@ -1,0 +1,106 @@
+import { budgetFor, SlidingWindowLimiter } from '../../nodes/Mindee/transport/rateBudget';
+import { backoffMs, decideRetry, parseRetryAfter } from '../../nodes/Mindee/transport/retryPolicy';
+
+describe('SlidingWindowLimiter', () => {
+	it('never grants more than the limit within one rolling window', async () => {
+		const limiter = new SlidingWindowLimiter(5, 400);
+		const grantedAt: number[] = [];
+		const start = Date.now();
+		await Promise.all(
+			Array.from({ length: 12 }, async (_, index) => {
+				await limiter.acquire(index);
+				grantedAt.push(Date.now() - start);
+			}),
+		);
+		grantedAt.sort((a, b) => a - b);
+		for (let i = 0; i < grantedAt.length; i++) {
+			const inWindow = grantedAt.filter((t) => t > grantedAt[i] - 400 && t <= grantedAt[i]).length;
+			expect(inWindow).toBeLessThanOrEqual(5);
+		}
+		expect(grantedAt[5]).toBeGreaterThanOrEqual(395);
+		expect(grantedAt[10]).toBeGreaterThanOrEqual(795);
+	});
+
+	it('serves waiting requests by priority, lowest first', async () => {
+		const limiter = new SlidingWindowLimiter(1, 100);
+		await limiter.acquire(0);
+		const order: number[] = [];
+		await Promise.all([30, 10, 20].map(async (priority) => {
+			await limiter.acquire(priority);
+			order.push(priority);
+		}));
+		expect(order).toEqual([10, 20, 30]);
+	});
+
+	it('lets a cancelled request leave the queue at once', async () => {
+		const limiter = new SlidingWindowLimiter(1, 60_000);
+		await limiter.acquire(0);
+		const controller = new AbortController();
+		const waiting = limiter.acquire(1, controller.signal);
+		const before = Date.now();
+		controller.abort();
+		await expect(waiting).resolves.toBe(false);
+		expect(Date.now() - before).toBeLessThan(50);
+	});
+
+	it('holds everyone after a 429 until the pause ends', async () => {
+		const limiter = new SlidingWindowLimiter(100, 1000);
+		limiter.pauseUntil(Date.now() + 300);
+		const start = Date.now();
+		await limiter.acquire(0);
+		expect(Date.now() - start).toBeGreaterThanOrEqual(295);
+	});
+});
+
+describe('budgetFor', () => {
+	it('shares one budget per organisation key and applies the process share', async () => {
+		const first = budgetFor('test-org', { postsPerMinute: 200, getsPerMinute: 1200, processSharePercent: 50 });
+		const again = budgetFor('test-org', { postsPerMinute: 200, getsPerMinute: 1200, processSharePercent: 50 });
+		expect(again).toBe(first);
+		expect(budgetFor('other-org', { postsPerMinute: 200, getsPerMinute: 1200, processSharePercent: 100 })).not.toBe(first);
+		for (let i = 0; i < 100; i++) await first.post.acquire(i);
+		expect(first.post.inWindow()).toBe(100);
+		const extra = first.post.acquire(101, AbortSignal.timeout(100));
+		await expect(extra).resolves.toBe(false);
+	});
+});
+
+describe('decideRetry', () => {
+	const noJitter = () => 1;
+
+	it('waits as Retry-After says on 429, for uploads and polls alike', () => {
+		expect(decideRetry('POST', { kind: 'status', status: 429, retryAfter: '3' }, 1)).toEqual({ retry: true, delayMs: 3000, rateLimited: true });
+		expect(decideRetry('GET', { kind: 'status', status: 429 }, 1, noJitter)).toEqual({ retry: true, delayMs: 1000, rateLimited: true });
+	});
+
+	it('retries an upload only when Mindee provably did not take it', () => {
+		expect(decideRetry('POST', { kind: 'status', status: 503 }, 1).retry).toBe(true);
+		expect(decideRetry('POST', { kind: 'status', status: 502 }, 1).retry).toBe(false);
+		expect(decideRetry('POST', { kind: 'status', status: 500 }, 1).retry).toBe(false);
+		expect(decideRetry('POST', { kind: 'network', code: 'ECONNREFUSED' }, 1).retry).toBe(true);
+		expect(decideRetry('POST', { kind: 'network', code: 'ECONNRESET' }, 1).retry).toBe(false);
+		expect(decideRetry('POST', { kind: 'network' }, 1).retry).toBe(false);
+	});
+
+	it('retries reads on server and network errors, a bounded number of times', () => {
+		expect(decideRetry('GET', { kind: 'status', status: 502 }, 1).retry).toBe(true);
+		expect(decideRetry('GET', { kind: 'network', code: 'ECONNRESET' }, 1).retry).toBe(true);
+		expect(decideRetry('GET', { kind: 'status', status: 502 }, 6).retry).toBe(false);
+		expect(decideRetry('GET', { kind: 'status', status: 404 }, 1).retry).toBe(false);
+		expect(decideRetry('GET', { kind: 'status', status: 422 }, 1).retry).toBe(false);
+	});
+
+	it('backs off exponentially with jitter, capped', () => {
+		expect(backoffMs(1, () => 0)).toBe(500);
+		expect(backoffMs(3, () => 1)).toBe(4000);
+		expect(backoffMs(20, () => 1)).toBe(30000);
+	});
+
+	it('reads Retry-After as seconds or as a date', () => {
+		const now = Date.parse('2026-11-27T12:00:00Z');
+		expect(parseRetryAfter('2', now)).toBe(2000);
+		expect(parseRetryAfter('Fri, 27 Nov 2026 12:00:05 GMT', now)).toBe(5000);
+		expect(parseRetryAfter(undefined, now)).toBeUndefined();
+		expect(parseRetryAfter('soon', now)).toBeUndefined();
+	});
+});
