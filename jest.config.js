@@ -1,7 +1,11 @@
 /** Three projects: fast unit tests, node tests through n8n's execution engine against the fake
  * Mindee server, and end-to-end tests inside a real n8n (see scripts/e2e.sh). */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json' }];
-const common = { testEnvironment: 'node', transform: { '^.+\\.ts$': tsJest } };
+const common = {
+	testEnvironment: 'node',
+	transform: { '^.+\\.ts$': tsJest },
+	modulePathIgnorePatterns: ['<rootDir>/dist/'],
+};
 
 module.exports = {
   projects: [
