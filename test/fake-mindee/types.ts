@@ -1,0 +1,139 @@
+/**
+ * Public types of the fake Mindee V2 server. Other test code and scripts code against these:
+ * change them only in a backwards-compatible way.
+ * Protocol reference: /work/shared/reference/mindee-v2-api.md (cited below as "ref §n").
+ */
+
+export type ModelType = 'extraction' | 'classification' | 'crop' | 'ocr' | 'split';
+
+export const MODEL_TYPES: readonly ModelType[] = ['extraction', 'classification', 'crop', 'ocr', 'split'];
+
+export interface FakeModel {
+  id: string;
+  name: string;
+  model_type: ModelType;
+  /** Read-only listing as returned by GET /v2/search/models (never secrets). */
+  webhooks?: { id: string; name: string; url: string }[];
+  /** Path under test/fixtures/mindee-v2 of the result returned for this model's jobs. */
+  resultFixture?: string;
+  processingMs?: number;
+}
+
+export interface FakeWebhook {
+  id: string;
+  name?: string;
+  url: string;
+  secret: string;
+  modelId: string;
+}
+
+export interface FakeFaults {
+  /** Fraction of GETs (jobs and results) answered 502 or 503 (alternating), with a problem-ish body. */
+  getErrorRate?: number;
+  /** A job id answers 404 for this long after enqueue (eventual consistency). */
+  jobNotFoundForMs?: number;
+  /** Fraction of jobs that end Failed (job.error = a 500-012 "Inference failed" problem). */
+  failRate?: number;
+  /** Every API request is answered 429 inside the window; Retry-After only when retryAfterSeconds is given.
+   * startAfterMs counts from when the faults were set (server start, configure() or reset()). */
+  rateLimitWindow?: { startAfterMs?: number; durationMs: number; retryAfterSeconds?: number };
+  /** Seed of the deterministic pseudo-random choices (mulberry32). Default 1. */
+  seed?: number;
+}
+
+export interface FakeMindeeOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0 (ephemeral). */
+  port?: number;
+  /** Serve HTTPS when given. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Default 'md_fake_local_key'. */
+  apiKey?: string;
+  /** Default 1000; a model's processingMs wins. */
+  processingMs?: number;
+  /** Default null = off. Rolling window (60 s) per organisation, i.e. the whole server. */
+  rateLimits?: { postPerMinute: number; getPerMinute: number } | null;
+  /** Whether normal rate-limit 429s carry Retry-After (seconds until a slot frees). Default false (UNCONFIRMED, ref §5). */
+  rateLimitRetryAfter?: boolean;
+  faults?: FakeFaults;
+  /** Default: the 5 models of fixtures search/models.json plus one classification and one ocr model. */
+  models?: FakeModel[];
+  webhooks?: FakeWebhook[];
+  /** Default false: the test n8n serves a self-signed certificate. */
+  webhookTlsRejectUnauthorized?: boolean;
+  /** Default 50 (ref §8). */
+  perPageDefault?: number;
+
+  // ---- Extra knobs (not part of the real API surface; mostly to make tests fast) ----
+  /** Length of the rolling rate-limit window. Default 60000. */
+  rateLimitWindowMs?: number;
+  /** Delays between webhook delivery attempts; attempts = length + 1. Default [500, 1000]. */
+  webhookRetryDelaysMs?: number[];
+  /** Timeout of one webhook delivery attempt. Default 10000. */
+  webhookTimeoutMs?: number;
+  /** Largest accepted file. Default 100 MiB (ref §9); larger gives 413 (UNCONFIRMED). */
+  maxFileBytes?: number;
+  /** Base URL written in polling_url / result_url / Location. Default: derived from the request's
+   * Host header (so the URLs work under whatever name the client used), else `url`. */
+  publicUrl?: string;
+}
+
+export interface RecordedRequest {
+  at: number;
+  method: string;
+  path: string;
+  query: Record<string, string | string[]>;
+  headers: Record<string, string | string[] | undefined>;
+  status: number;
+  fields?: Record<string, string | string[]>;
+  file?: { filename: string; size: number; sha256: string; contentType?: string };
+}
+
+export interface FakeJobRecord {
+  id: string;
+  modelId: string;
+  product: string;
+  filename: string;
+  alias: string | null;
+  webhookIds: string[];
+  enqueuedAt: number;
+  readyAt: number;
+  resultFetchedAt?: number;
+  status: 'Processing' | 'Processed' | 'Failed';
+  pollCount: number;
+  fields: Record<string, string | string[]>;
+}
+
+export interface WebhookDelivery {
+  at: number;
+  webhookId: string;
+  url: string;
+  status: number | null;
+  error?: string;
+  body: string;
+  signature: string;
+}
+
+export interface FakeMindee {
+  /** e.g. http://127.0.0.1:54321 (no trailing slash) */
+  url: string;
+  apiKey: string;
+  requests: RecordedRequest[];
+  jobs: Map<string, FakeJobRecord>;
+  webhookDeliveries: WebhookDelivery[];
+  /** Change processingMs, rateLimits, faults, models, webhooks (and the extra knobs) at runtime. */
+  configure(patch: Partial<FakeMindeeOptions>): void;
+  /** Clear requests/jobs/deliveries and rate windows (and restart fault clocks and seeds). */
+  reset(): void;
+  stop(): Promise<void>;
+}
+
+/** A problem-details body (ref §5): RFC 9457-style without type/instance. */
+export interface Problem {
+  status: number;
+  detail: string;
+  title: string;
+  code: string;
+  errors: { pointer: string | null; detail: string }[];
+}
