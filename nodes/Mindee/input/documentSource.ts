@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { MultipartFile } from '../transport/multipart';
+import type { BinaryStream, FileContent, MultipartFile } from '../transport/multipart';
 import { describeUnacceptedBytes, detectAcceptedFileType } from './fileType';
 
 /** Mindee's limit on every plan. */
@@ -16,29 +16,56 @@ export type DocumentSource =
 	| { kind: 'file'; file: MultipartFile; fileName: string }
 	| { kind: 'url'; url: string; fileName: string };
 
-function fileFromBytes(node: INode, bytes: Buffer, fileName: string, origin: string, itemIndex: number): DocumentSource {
-	if (bytes.length === 0) {
+/** Enough of the file's start to recognise its type. */
+const SNIFF_BYTES = 1024;
+
+/**
+ * Checks what Mindee would refuse (empty, over 100 MB, not a document type) from the size and
+ * the first bytes, so a bad file fails here with a clear message instead of after an upload.
+ */
+function checkFile(node: INode, size: number, head: Buffer, origin: string, itemIndex: number) {
+	if (size === 0) {
 		throw new NodeOperationError(node, `${origin} is empty`, {
 			itemIndex,
 			description: 'The file has no content. Check the node that produced it.',
 		});
 	}
-	if (bytes.length > MAX_FILE_BYTES) {
-		const megabytes = (bytes.length / 1024 / 1024).toFixed(1);
+	if (size > MAX_FILE_BYTES) {
+		const megabytes = (size / 1024 / 1024).toFixed(1);
 		throw new NodeOperationError(node, `${origin} is ${megabytes} MB; Mindee accepts files up to 100 MB`, {
 			itemIndex,
 			description: 'Split or compress the document before sending it.',
 		});
 	}
-	const type = detectAcceptedFileType(bytes);
+	const type = detectAcceptedFileType(head);
 	if (!type) {
-		throw new NodeOperationError(node, `${origin} is ${describeUnacceptedBytes(bytes)}, which Mindee cannot read`, {
+		throw new NodeOperationError(node, `${origin} is ${describeUnacceptedBytes(head)}, which Mindee cannot read`, {
 			itemIndex,
 			description: `Mindee accepts ${ACCEPTED}. The type is judged from the file's content, not its name.`,
 		});
 	}
-	const name = fileName || `document.${type.extension}`;
-	return { kind: 'file', fileName: name, file: { fieldName: 'file', fileName: name, contentType: type.mimeType, data: bytes } };
+	return type;
+}
+
+function fileSource(fileName: string, contentType: string, content: FileContent): DocumentSource {
+	return { kind: 'file', fileName, file: { fieldName: 'file', fileName, contentType, content } };
+}
+
+function fileFromBytes(node: INode, bytes: Buffer, fileName: string, origin: string, itemIndex: number): DocumentSource {
+	const type = checkFile(node, bytes.length, bytes.subarray(0, SNIFF_BYTES), origin, itemIndex);
+	return fileSource(fileName || `document.${type.extension}`, type.mimeType, bytes);
+}
+
+async function readHead(stream: BinaryStream): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	let length = 0;
+	for await (const chunk of stream) {
+		chunks.push(Buffer.from(chunk));
+		length += chunk.length;
+		if (length >= SNIFF_BYTES) break;
+	}
+	stream.destroy();
+	return Buffer.concat(chunks).subarray(0, SNIFF_BYTES);
 }
 
 export async function binarySource(ctx: IExecuteFunctions, itemIndex: number, propertyName: string): Promise<DocumentSource> {
@@ -54,8 +81,18 @@ export async function binarySource(ctx: IExecuteFunctions, itemIndex: number, pr
 		});
 	}
 	const metadata = ctx.helpers.assertBinaryData(itemIndex, propertyName);
-	const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, propertyName);
-	return fileFromBytes(node, bytes, metadata.fileName ?? '', `The file in "${propertyName}"`, itemIndex);
+	const origin = `The file in "${propertyName}"`;
+	const binaryId = metadata.id;
+	if (!binaryId) {
+		const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, propertyName);
+		return fileFromBytes(node, bytes, metadata.fileName ?? '', origin, itemIndex);
+	}
+	// Stored on disk or in S3: stream it instead of loading it, checked from its size and first bytes.
+	const { fileSize } = await ctx.helpers.getBinaryMetadata(binaryId);
+	const head = await readHead(await ctx.helpers.getBinaryStream(binaryId));
+	const type = checkFile(node, fileSize, head, origin, itemIndex);
+	const open = async () => await ctx.helpers.getBinaryStream(binaryId);
+	return fileSource(metadata.fileName || `document.${type.extension}`, type.mimeType, { size: fileSize, open });
 }
 
 export function base64Source(node: INode, itemIndex: number, base64: string, fileName: string): DocumentSource {

@@ -11,6 +11,7 @@ import { createHash } from 'crypto';
 import { sleepUnlessCancelled } from '../polling/cancellableSleep';
 import { CREDENTIAL_TYPE, DEFAULT_BASE_URL, type MindeeContext } from './context';
 import { mindeeApiError, type RequestPurpose } from './errors';
+import type { BinaryStream } from './multipart';
 import { toProblem } from './problemDetails';
 import { budgetFor, DEFAULT_RATE_LIMITS, type RateBudget, type RateLimits } from './rateBudget';
 import { decideRetry, type Failure } from './retryPolicy';
@@ -22,7 +23,8 @@ export interface MindeeRequest {
 	url: string;
 	purpose: RequestPurpose;
 	qs?: IDataObject;
-	body?: Buffer;
+	/** Called for each attempt: a streamed upload cannot be replayed, so it is opened again. */
+	body?: () => Promise<Buffer | BinaryStream>;
 	headers?: IDataObject;
 	itemIndex?: number;
 	modelId?: string;
@@ -134,7 +136,8 @@ export class MindeeTransport {
 			method: request.method,
 			url,
 			qs: request.qs,
-			body: request.body,
+			// n8n hands a stream body to axios as is; its typings only list Buffer and plain values.
+			body: (await request.body?.()) as IHttpRequestOptions['body'],
 			headers: { Accept: 'application/json', ...request.headers },
 			json: true,
 			returnFullResponse: true,
