@@ -31,8 +31,8 @@ function checkFile(node: INode, size: number, head: Buffer, origin: string, item
 		});
 	}
 	if (size > MAX_FILE_BYTES) {
-		const megabytes = (size / 1024 / 1024).toFixed(1);
-		throw new NodeOperationError(node, `${origin} is ${megabytes} MB; Mindee accepts files up to 100 MB`, {
+		const megabytes = (size / 1024 / 1024).toFixed(2);
+		throw new NodeOperationError(node, `${origin} is over Mindee's 100 MB limit (${megabytes} MB)`, {
 			itemIndex,
 			description: 'Split or compress the document before sending it.',
 		});
@@ -96,7 +96,7 @@ export async function binarySource(ctx: IExecuteFunctions, itemIndex: number, pr
 }
 
 export function base64Source(node: INode, itemIndex: number, base64: string, fileName: string): DocumentSource {
-	const cleaned = base64.replace(/^data:[^;,]*;base64,/, '').replace(/\s+/g, '');
+	const cleaned = base64.replace(/^data:[^,]*;base64,/i, '').replace(/\s+/g, '');
 	if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(cleaned)) {
 		throw new NodeOperationError(node, 'The Base64 input is not valid Base64', {
 			itemIndex,
@@ -126,6 +126,15 @@ export function urlSource(node: INode, itemIndex: number, rawUrl: string): Docum
 			description: 'Use a shorter link, or download the file first and send it as binary.',
 		});
 	}
-	const lastSegment = decodeURIComponent(parsed.pathname.split('/').pop() ?? '');
-	return { kind: 'url', url, fileName: lastSegment };
+	return { kind: 'url', url, fileName: fileNameOfUrl(parsed) };
+}
+
+/** The URL's last path segment, decoded when it is UTF-8 percent-encoding, else as written. */
+function fileNameOfUrl(url: URL): string {
+	const segment = url.pathname.split('/').pop() ?? '';
+	try {
+		return decodeURIComponent(segment);
+	} catch {
+		return segment;
+	}
 }

@@ -103,7 +103,8 @@ export async function buildEnqueueRequest(
 	if (product === 'extraction') {
 		const extraction = ctx.getNodeParameter('extractionOptions', itemIndex, {}) as IDataObject;
 		for (const [option, field] of TRI_STATE_FIELDS) {
-			const value = extraction[option];
+			// 'default' sends nothing, so the model's own setting applies; expressions may give booleans.
+			const value = String(extraction[option] ?? 'default');
 			if (value === 'true' || value === 'false') fields.push([field, value]);
 		}
 		if (extraction.textContext) fields.push(['text_context', String(extraction.textContext)]);

@@ -19,7 +19,9 @@ function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number):
 	if (error instanceof NodeApiError && error.httpCode) details.httpCode = error.httpCode;
 	const code = (error.errorResponse as JsonObject | undefined)?.code;
 	if (typeof code === 'string') details.code = code;
-	return { json: { error: error.message, details }, error, pairedItem: { item: itemIndex } };
+	// Only error/details in json: n8n routes such items to the error output, and keeps `details`
+	// (setting `item.error` would make n8n replace the json with the message alone).
+	return { json: { error: error.message, details }, pairedItem: { item: itemIndex } };
 }
 
 /**
