@@ -1,0 +1,97 @@
+/**
+ * The trigger's webhook() with a hand-made IWebhookFunctions: status codes, routing and filters.
+ * The real HTTPS path through n8n is covered by the end-to-end tests.
+ */
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
+
+import { MindeeTrigger } from '../../nodes/MindeeTrigger/MindeeTrigger.node';
+import { computeSignature } from '../../nodes/MindeeTrigger/signature';
+
+const fixtures = join(__dirname, '../fixtures/mindee-v2');
+const SECRET = 'test-signing-secret-0123456789';
+
+const resultBody = Buffer.from(JSON.stringify(JSON.parse(readFileSync(join(fixtures, 'products/extraction/financial_document/complete_with_coordinates.json'), 'utf8'))));
+const failureBody = Buffer.from(JSON.stringify(JSON.parse(readFileSync(join(fixtures, 'errors/webhook_error_500_failed.json'), 'utf8'))));
+
+interface Sent {
+	status?: number;
+	body?: unknown;
+}
+
+function context(rawBody: Buffer, signature: string | undefined, parameters: IDataObject = {}) {
+	const sent: Sent = {};
+	const response = {
+		status(code: number) {
+			sent.status = code;
+			return response;
+		},
+		json(body: unknown) {
+			sent.body = body;
+			return response;
+		},
+	};
+	const values: IDataObject = { signatureCheck: 'verify', outputMode: 'simplified', splitListField: '', filters: {}, ...parameters };
+	const ctx = {
+		getRequestObject: () => ({ rawBody, body: {}, headers: signature === undefined ? {} : { 'x-signature': signature } }),
+		getResponseObject: () => response,
+		getNodeParameter: (name: string, fallback?: unknown) => values[name] ?? fallback,
+		getCredentials: async () => ({ signingSecret: SECRET }),
+		helpers: { returnJsonArray: (items: IDataObject[]) => items.map((json) => ({ json })) },
+	} as unknown as IWebhookFunctions;
+	return { ctx, sent };
+}
+
+const trigger = new MindeeTrigger();
+
+it('starts no execution and answers 401 without a valid signature', async () => {
+	for (const signature of [undefined, 'f'.repeat(64), computeSignature('other-secret', resultBody)]) {
+		const { ctx, sent } = context(resultBody, signature);
+		expect(await trigger.webhook.call(ctx)).toEqual({ noWebhookResponse: true });
+		expect(sent.status).toBe(401);
+	}
+});
+
+it('answers 400 to a signed body that is not a Mindee payload', async () => {
+	const body = Buffer.from('{"hello":"world"}');
+	const { ctx, sent } = context(body, computeSignature(SECRET, body));
+	expect(await trigger.webhook.call(ctx)).toEqual({ noWebhookResponse: true });
+	expect(sent.status).toBe(400);
+});
+
+it('emits a signed result on the Result output, shaped like the Mindee node', async () => {
+	const { ctx, sent } = context(resultBody, computeSignature(SECRET, resultBody));
+	const response = await trigger.webhook.call(ctx);
+	expect(sent.status).toBeUndefined();
+	const [results, failures] = response.workflowData!;
+	expect(failures).toHaveLength(0);
+	expect(results).toHaveLength(1);
+	expect(results[0].json).toMatchObject({ invoice_number: 'INT-001', total_amount: 204.75, mindee: { product: 'extraction' } });
+});
+
+it('splits line items into items when asked', async () => {
+	const { ctx } = context(resultBody, computeSignature(SECRET, resultBody), { splitListField: 'line_items' });
+	const [results] = (await trigger.webhook.call(ctx)).workflowData!;
+	expect(results.map((item) => item.json.line_items__description)).toEqual(['Front and rear brake cables', 'New set of pedal arms', 'Labor 3hrs']);
+});
+
+it('routes a failure notice to the Failed output', async () => {
+	const { ctx } = context(failureBody, computeSignature(SECRET, failureBody));
+	const [results, failures] = (await trigger.webhook.call(ctx)).workflowData!;
+	expect(results).toHaveLength(0);
+	expect(failures[0].json).toMatchObject({ status: 'failed', error_code: '500-012' });
+});
+
+it('acknowledges and ignores deliveries outside its filters', async () => {
+	const { ctx, sent } = context(resultBody, computeSignature(SECRET, resultBody), { filters: { modelIds: '00000000-0000-4000-8000-000000000000' } });
+	expect(await trigger.webhook.call(ctx)).toEqual({ noWebhookResponse: true });
+	expect(sent.status).toBe(200);
+	expect(JSON.stringify(sent.body)).toContain('Ignored');
+});
+
+it('accepts unsigned requests only when the check is explicitly off', async () => {
+	const { ctx } = context(resultBody, undefined, { signatureCheck: 'off' });
+	const [results] = (await trigger.webhook.call(ctx)).workflowData!;
+	expect(results).toHaveLength(1);
+});
