@@ -19,7 +19,7 @@ import { MindeeApi } from './transport/mindeeApi';
 
 /** Items processed at once when the node has no "Parallel Documents" option (job and model). */
 const DEFAULT_CONCURRENCY: Record<string, number> = { job: 5, model: 1 };
-const DEFAULT_PARALLEL_DOCUMENTS = 20;
+const DEFAULT_PARALLEL_DOCUMENTS = 50;
 
 export class Mindee implements INodeType {
 	description: INodeTypeDescription = {

@@ -31,9 +31,11 @@ export async function waitForResult(
 	const startedAt = Date.now();
 	const deadline = startedAt + settings.maxWaitMs;
 	let delay = Math.max(0, settings.initialDelayMs);
+	// Polls are due at fixed times from the enqueue, so slow answers do not push later polls back.
+	let nextPollAt = startedAt + delay;
 
 	for (;;) {
-		const waited = await sleepUnlessCancelled(Math.min(delay, Math.max(0, deadline - Date.now())), signal);
+		const waited = await sleepUnlessCancelled(Math.max(0, Math.min(nextPollAt, deadline) - Date.now()), signal);
 		if (!waited) throw cancelledError(node, enqueued, itemIndex);
 		const job = await pollOnce(api, node, enqueued, itemIndex, startedAt);
 		if (job?.status === 'Failed') throw jobFailedError(node, job, itemIndex);
@@ -44,7 +46,8 @@ export async function waitForResult(
 			return { job, inference: await api.getResult(job.result_url, itemIndex, startedAt) };
 		}
 		if (Date.now() >= deadline) throw timeoutError(node, enqueued, settings, itemIndex);
-		delay = nextPollDelayMs(settings, Date.now() - startedAt, delay);
+		delay = nextPollDelayMs(settings, nextPollAt - startedAt, delay);
+		nextPollAt = Math.max(nextPollAt + delay, Date.now());
 	}
 }
 
@@ -59,8 +62,9 @@ async function pollOnce(api: MindeeApi, node: INode, job: MindeeJob, itemIndex: 
 	}
 }
 
+/** Spelled "canceled": that word is how n8n tells a cancelled execution from a failed one. */
 function cancelledError(node: INode, job: MindeeJob, itemIndex: number) {
-	return new NodeOperationError(node, 'The execution was cancelled while waiting for Mindee', {
+	return new NodeOperationError(node, 'The execution was canceled while waiting for Mindee', {
 		itemIndex,
 		description: `Mindee keeps processing job ${job.id}; its result can be fetched later with Job → Get Result.`,
 	});

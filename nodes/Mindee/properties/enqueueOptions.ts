@@ -90,10 +90,10 @@ export const enqueueOptionsProperty: INodeProperties = {
 			displayName: 'Parallel Documents',
 			name: 'parallelDocuments',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 100 },
-			default: 20,
+			typeOptions: { minValue: 1, maxValue: 200 },
+			default: 50,
 			description:
-				'How many input items are sent and polled at the same time. Mindee\'s rate limits are respected whatever the value; results keep the input order.',
+				'How many documents are processed at the same time, from upload to result. Mindee\'s rate limits are respected whatever the value; results keep the input order.',
 		},
 		{
 			displayName: 'Webhook IDs',

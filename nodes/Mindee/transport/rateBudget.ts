@@ -1,4 +1,5 @@
 import { sleep } from 'n8n-workflow';
+import { createHash } from 'crypto';
 
 /**
  * Mindee limits requests per organisation: 200 POST and 1,200 GET per rolling minute. One budget
@@ -14,9 +15,12 @@ const WINDOW_SLACK_MS = 1_000;
 interface Waiter {
 	priority: number;
 	sequence: number;
-	grant: () => void;
+	grant: (grantedAt: number) => void;
 	cancel: () => void;
 }
+
+/** A granted slot: its time in the window, moved to the answer's arrival by `settle`. */
+export type Slot = number;
 
 export class SlidingWindowLimiter {
 	private readonly sentAt: number[] = [];
@@ -36,16 +40,16 @@ export class SlidingWindowLimiter {
 		this.limit = Math.max(1, Math.floor(limit));
 	}
 
-	/** Resolves when the request may be sent; rejects (with false) if the signal fires first. */
-	async acquire(priority: number, signal?: AbortSignal): Promise<boolean> {
+	/** Resolves with a slot when the request may be sent, or false if the signal fires first. */
+	async acquire(priority: number, signal?: AbortSignal): Promise<Slot | false> {
 		if (signal?.aborted) return false;
-		return await new Promise<boolean>((resolve) => {
+		return await new Promise<Slot | false>((resolve) => {
 			const waiter: Waiter = {
 				priority,
 				sequence: this.sequence++,
-				grant: () => {
+				grant: (grantedAt) => {
 					signal?.removeEventListener('abort', onAbort);
-					resolve(true);
+					resolve(grantedAt);
 				},
 				cancel: () => resolve(false),
 			};
@@ -59,6 +63,19 @@ export class SlidingWindowLimiter {
 			this.insert(waiter);
 			void this.pump();
 		});
+	}
+
+	/**
+	 * Counts the request from when its answer arrived: a large upload reaches Mindee long after its
+	 * slot was granted, and Mindee counts it on arrival.
+	 */
+	settle(slot: Slot, now = Date.now()): void {
+		const index = this.sentAt.indexOf(slot);
+		if (index < 0) return;
+		this.sentAt.splice(index, 1);
+		let position = this.sentAt.length;
+		while (position > 0 && this.sentAt[position - 1] > now) position--;
+		this.sentAt.splice(position, 0, now);
 	}
 
 	/** After a 429, nobody sends until Mindee's window has had time to clear. */
@@ -99,7 +116,7 @@ export class SlidingWindowLimiter {
 					await this.pause(this.pausedUntil - now);
 				} else if (this.sentAt.length < this.limit) {
 					this.sentAt.push(now);
-					this.waiters.shift()?.grant();
+					this.waiters.shift()?.grant(now);
 				} else {
 					await this.pause(this.sentAt[0] + this.windowMs - now + 1);
 				}
@@ -135,15 +152,23 @@ export interface RateBudget {
 
 const budgets = new Map<string, RateBudget>();
 
+/** One organisation: the base URL and a hash of the key (the key itself is never kept here). */
+export function organisationKey(baseUrl: string, apiKey: string): string {
+	return `${baseUrl}|${createHash('sha256').update(apiKey).digest('hex')}`;
+}
+
 function share(limit: number, percent: number): number {
 	return Math.max(1, Math.floor((limit * Math.min(Math.max(percent, 1), 100)) / 100));
 }
 
-/** The budget of one Mindee organisation, created on first use and kept for the process' life. */
-export function budgetFor(key: string, limits: RateLimits): RateBudget {
+/**
+ * The budget of one Mindee organisation, created on first use and kept for the process' life.
+ * `windowMs` only matters at creation (tests create a budget with a short window beforehand).
+ */
+export function budgetFor(key: string, limits: RateLimits, windowMs?: number): RateBudget {
 	let budget = budgets.get(key);
 	if (!budget) {
-		budget = { post: new SlidingWindowLimiter(1), get: new SlidingWindowLimiter(1) };
+		budget = { post: new SlidingWindowLimiter(1, windowMs), get: new SlidingWindowLimiter(1, windowMs) };
 		budgets.set(key, budget);
 	}
 	budget.post.setLimit(share(limits.postsPerMinute, limits.processSharePercent));

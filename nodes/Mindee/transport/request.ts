@@ -6,14 +6,13 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import { createHash } from 'crypto';
 
 import { sleepUnlessCancelled } from '../polling/cancellableSleep';
 import { CREDENTIAL_TYPE, DEFAULT_BASE_URL, type MindeeContext } from './context';
 import { mindeeApiError, type RequestPurpose } from './errors';
 import type { BinaryStream } from './multipart';
 import { toProblem } from './problemDetails';
-import { budgetFor, DEFAULT_RATE_LIMITS, type RateBudget, type RateLimits } from './rateBudget';
+import { budgetFor, DEFAULT_RATE_LIMITS, organisationKey, type RateBudget, type RateLimits } from './rateBudget';
 import { decideRetry, type Failure } from './retryPolicy';
 import { isSameOrigin, normaliseBaseUrl, resolveUrl } from './urls';
 
@@ -78,9 +77,7 @@ export class MindeeTransport {
 		const baseUrl = normaliseBaseUrl(credentials.baseUrl, DEFAULT_BASE_URL);
 		const apiKey = String(credentials.apiKey ?? '');
 		const keyHasPrefix = /^\s*(bearer|token)\s/i.test(apiKey);
-		// The budget is keyed by a hash: the key itself is never kept outside the credential.
-		const organisation = `${baseUrl}|${createHash('sha256').update(apiKey).digest('hex')}`;
-		const budget = budgetFor(organisation, readRateLimits(credentials));
+		const budget = budgetFor(organisationKey(baseUrl, apiKey), readRateLimits(credentials));
 		return new MindeeTransport(context, baseUrl, keyHasPrefix, budget);
 	}
 
@@ -99,12 +96,15 @@ export class MindeeTransport {
 		const limiter = request.method === 'POST' ? this.budget.post : this.budget.get;
 
 		for (let attempt = 1; ; attempt++) {
-			if (!(await limiter.acquire(request.priority ?? Date.now(), this.signal))) throw this.cancelled(request);
+			const slot = await limiter.acquire(request.priority ?? Date.now(), this.signal);
+			if (slot === false) throw this.cancelled(request);
 
 			let response: IN8nHttpFullResponse;
 			try {
 				response = await this.sendOnce(url, request);
+				limiter.settle(slot);
 			} catch (error) {
+				limiter.settle(slot);
 				if (this.signal?.aborted) throw this.cancelled(request);
 				const decision = decideRetry(request.method, { kind: 'network', code: networkCode(error) }, attempt);
 				if (!decision.retry) throw this.networkError(error, request);
@@ -151,8 +151,9 @@ export class MindeeTransport {
 		)) as IN8nHttpFullResponse;
 	}
 
+	/** n8n reports the execution as canceled (not failed) when the message says "canceled". */
 	private cancelled(request: MindeeRequest): NodeOperationError {
-		return new NodeOperationError(this.context.getNode(), 'The execution was cancelled', { itemIndex: request.itemIndex });
+		return new NodeOperationError(this.context.getNode(), 'The execution was canceled', { itemIndex: request.itemIndex });
 	}
 
 	private networkError(error: unknown, request: MindeeRequest): NodeApiError {

@@ -1,0 +1,70 @@
+/** What the fake server saw during one run, reduced to the benchmark's figures. */
+import type { FakeMindee } from '../test/fake-mindee/server';
+
+export interface FakeFigures {
+	requests: number;
+	posts: number;
+	gets: number;
+	/** GETs of the job (polls) and of the result. */
+	polls: number;
+	resultFetches: number;
+	rateLimited: number;
+	byStatus: Record<string, number>;
+	jobs: number;
+	/** resultFetchedAt − readyAt of every fetched job, ms, ascending. */
+	readyToFetchedMs: number[];
+	/** Last request − first request, ms. */
+	spanMs: number;
+}
+
+export function figuresOf(fake: FakeMindee): FakeFigures {
+	const byStatus: Record<string, number> = {};
+	let posts = 0;
+	let gets = 0;
+	let polls = 0;
+	let resultFetches = 0;
+	let rateLimited = 0;
+	let first = Infinity;
+	let last = -Infinity;
+	for (const request of fake.requests) {
+		const key = `${request.method} ${request.status}`;
+		byStatus[key] = (byStatus[key] ?? 0) + 1;
+		if (request.method === 'POST') posts++;
+		if (request.method === 'GET') gets++;
+		if (request.method === 'GET' && request.path.startsWith('/v2/jobs/')) polls++;
+		if (request.method === 'GET' && (request.path.includes('/results/') || /^\/v2\/inferences\/(?!enqueue)/.test(request.path))) resultFetches++;
+		if (request.status === 429) rateLimited++;
+		first = Math.min(first, request.at);
+		last = Math.max(last, request.at);
+	}
+	const jobs = [...fake.jobs.values()];
+	const readyToFetchedMs = jobs
+		.filter((job) => job.resultFetchedAt !== undefined)
+		.map((job) => job.resultFetchedAt! - job.readyAt)
+		.sort((a, b) => a - b);
+	return {
+		requests: fake.requests.length,
+		posts,
+		gets,
+		polls,
+		resultFetches,
+		rateLimited,
+		byStatus,
+		jobs: jobs.length,
+		readyToFetchedMs,
+		spanMs: fake.requests.length ? last - first : 0,
+	};
+}
+
+export function median(values: number[]): number {
+	if (!values.length) return NaN;
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+export function percentile(values: number[], p: number): number {
+	if (!values.length) return NaN;
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}

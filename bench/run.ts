@@ -1,0 +1,357 @@
+/**
+ * `npm run bench` (npx ts-node --transpile-only bench/run.ts [--case 1,2] [--reps 5]):
+ * the Mindee node run through n8n's execution engine, and Mindee's official Node SDK (`mindee`
+ * 5.2.0) as the baseline, each against a fresh fake Mindee server (HTTPS, throw-away certificate)
+ * configured the same way. The fake runs in this process; each side runs in its own client
+ * process (bench/child.ts), so timings and memory are the client's own.
+ *
+ * Cases (goals from the batch issue):
+ *  1. 1 document, 3 s processing: requests per document ≤ the SDK's; job ready → result fetched
+ *     no worse than the SDK's median (over --reps runs).
+ *  2. 20 documents: wall time ≤ 1.5 × the single-document time (the SDK one after another).
+ *  3. 300 documents, Mindee's limits on (200 POST / 1,200 GET per minute): 300 of 300 succeed, no
+ *     item errors, wall time ≤ 1.15 × the floor the limits allow (60 s + 3 s processing = 63 s).
+ *     The SDK starts all 300 at once (Promise.allSettled).
+ *  4. One 60 s job: ≤ 15 GETs, result fetched ≤ 3 s after it is ready.
+ *  5. A 100 MB PDF in n8n's filesystem binary mode: peak RSS growth ≤ 1.5 × the file size.
+ *
+ * Prints one table and writes it, with the details, to bench/results.md.
+ */
+import { writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import { join } from 'node:path';
+
+import { startFakeMindee, type FakeMindeeOptions } from '../test/fake-mindee/server';
+import { ClientProcess } from './clientProcess';
+import { createWorkspace, type Workspace } from './fixtures';
+import { figuresOf, median, percentile, type FakeFigures } from './measure';
+import type { RunRequest, RunResult, Side } from './protocol';
+import { consoleTable, markdownTable, megabytes, millis, ratio, seconds, type Row } from './report';
+
+const MODEL_ID = 'b3274545-bb22-bb22-991e-9ca0639829a3';
+const PROCESSING_MS = 3_000;
+const LONG_JOB_MS = 60_000;
+const LARGE_FILE_BYTES = 100_000_000;
+/** Case 3 runs the node with its default "Parallel Documents" unless --burst-parallel N is given. */
+const DEFAULT_BURST_PARALLEL_DOCUMENTS: number | undefined = undefined;
+/** Case 1: "no worse than the SDK's median", with this much allowance for timer jitter. */
+const LATENCY_TOLERANCE_MS = 25;
+
+interface Options {
+	cases: number[];
+	reps: number;
+	out: string;
+	burstParallel: number | undefined;
+}
+
+function parseArgs(argv: string[]): Options {
+	const options: Options = { cases: [1, 2, 3, 4, 5], reps: 5, out: join(__dirname, 'results.md'), burstParallel: DEFAULT_BURST_PARALLEL_DOCUMENTS };
+	for (let index = 0; index < argv.length; index++) {
+		const [flag, inline] = argv[index].split('=', 2);
+		const value = () => inline ?? argv[++index];
+		if (flag === '--case' || flag === '--cases') options.cases = value().split(',').map((item) => Number(item.trim())).filter((item) => item >= 1 && item <= 5);
+		else if (flag === '--reps') options.reps = Math.max(1, Math.min(20, Number(value()) || 5));
+		else if (flag === '--out') options.out = value();
+		else if (flag === '--burst-parallel') options.burstParallel = Math.max(1, Math.min(1000, Number(value()) || 50));
+		else if (flag === '--help' || flag === '-h') {
+			console.log('Usage: npm run bench -- [--case 1,2,3,4,5] [--reps 5] [--burst-parallel 200] [--out bench/results.md]');
+			process.exit(0);
+		} else throw new Error(`Unknown argument: ${argv[index]}`);
+	}
+	return options;
+}
+
+function log(message: string): void {
+	process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+interface SideRun {
+	result: RunResult;
+	figures: FakeFigures;
+}
+
+class Bench {
+	readonly rows: Row[] = [];
+	readonly details: string[] = [];
+	private clients = new Map<Side, ClientProcess>();
+	/** Single-document wall times (median), once measured: case 2's reference. */
+	singleDocument?: { ours: number; sdk: number };
+
+	constructor(readonly workspace: Workspace, readonly options: Options) {}
+
+	/** The client process of a side, started and warmed up on first use (`fresh`: a new one). */
+	async client(side: Side, fresh = false): Promise<ClientProcess> {
+		const existing = this.clients.get(side);
+		if (existing && !fresh) return existing;
+		if (existing) await existing.close();
+		const client = await ClientProcess.start(side, this.workspace.cert.certPath);
+		const fake = await this.startFake({ processingMs: 0 });
+		try {
+			const [document] = this.workspace.documents(1);
+			await client.warmup({ baseUrl: fake.url, apiKey: fake.apiKey, modelId: MODEL_ID, document });
+		} finally {
+			await fake.stop();
+		}
+		this.clients.set(side, client);
+		return client;
+	}
+
+	startFake(options: FakeMindeeOptions) {
+		return startFakeMindee({ ...options, tls: { key: this.workspace.cert.key, cert: this.workspace.cert.cert } });
+	}
+
+	/** One run of one side against its own fresh fake server. */
+	async run(side: Side, fakeOptions: FakeMindeeOptions, request: Omit<RunRequest, 'type' | 'id' | 'baseUrl' | 'apiKey' | 'modelId'>, fresh = false): Promise<SideRun> {
+		const client = await this.client(side, fresh);
+		const fake = await this.startFake(fakeOptions);
+		try {
+			const result = await client.run({ ...request, baseUrl: fake.url, apiKey: fake.apiKey, modelId: MODEL_ID });
+			return { result, figures: figuresOf(fake) };
+		} finally {
+			await fake.stop();
+		}
+	}
+
+	detail(title: string, runs: Record<string, SideRun | SideRun[]>): void {
+		const summarise = (run: SideRun) => ({
+			wall: seconds(run.result.wallMs),
+			items: run.result.items,
+			succeeded: run.result.succeeded,
+			errors: run.result.errors,
+			errorKinds: run.result.errorKinds,
+			requests: run.figures.byStatus,
+			polls: run.figures.polls,
+			resultFetches: run.figures.resultFetches,
+			readyToFetchedMs: run.figures.readyToFetchedMs.length <= 5
+				? run.figures.readyToFetchedMs
+				: { min: run.figures.readyToFetchedMs[0], median: median(run.figures.readyToFetchedMs), p95: percentile(run.figures.readyToFetchedMs, 95), max: run.figures.readyToFetchedMs.at(-1) },
+			...(run.result.memory ? { memory: run.result.memory } : {}),
+		});
+		const body: Record<string, unknown> = {};
+		for (const [name, value] of Object.entries(runs)) body[name] = Array.isArray(value) ? value.map(summarise) : summarise(value);
+		this.details.push(`### ${title}\n\n\`\`\`json\n${JSON.stringify(body, null, 2)}\n\`\`\``);
+	}
+
+	async close(): Promise<void> {
+		for (const client of this.clients.values()) await client.close();
+		this.clients.clear();
+	}
+}
+
+const perDocument = (run: SideRun) => run.figures.requests / Math.max(1, run.result.items);
+const latencies = (runs: SideRun[]) => runs.flatMap((run) => run.figures.readyToFetchedMs);
+const outcome = (run: SideRun) => `${run.result.succeeded}/${run.result.items} ok, ${run.result.errors} errors`;
+
+async function singleDocumentRuns(bench: Bench, reps: number): Promise<{ ours: SideRun[]; sdk: SideRun[] }> {
+	const [document] = bench.workspace.documents(1);
+	const ours: SideRun[] = [];
+	const sdk: SideRun[] = [];
+	for (let rep = 0; rep < reps; rep++) {
+		log(`1 document, run ${rep + 1}/${reps}`);
+		ours.push(await bench.run('ours', { processingMs: PROCESSING_MS }, { documents: [document] }));
+		sdk.push(await bench.run('sdk', { processingMs: PROCESSING_MS }, { documents: [document], sdkMode: 'sequential' }));
+	}
+	bench.singleDocument = {
+		ours: median(ours.map((run) => run.result.wallMs)),
+		sdk: median(sdk.map((run) => run.result.wallMs)),
+	};
+	return { ours, sdk };
+}
+
+async function case1(bench: Bench): Promise<void> {
+	const { ours, sdk } = await singleDocumentRuns(bench, bench.options.reps);
+	const oursRequests = median(ours.map(perDocument));
+	const sdkRequests = median(sdk.map(perDocument));
+	bench.rows.push({
+		case: '1',
+		goal: `1 doc, 3 s: requests/doc ≤ SDK (median of ${ours.length})`,
+		ours: String(oursRequests),
+		sdk: String(sdkRequests),
+		ratio: ratio(oursRequests, sdkRequests),
+		met: oursRequests <= sdkRequests,
+	});
+	const oursLatency = median(latencies(ours));
+	const sdkLatency = median(latencies(sdk));
+	bench.rows.push({
+		case: '1',
+		goal: `ready→fetched median ≤ SDK median (+${LATENCY_TOLERANCE_MS} ms jitter)`,
+		ours: millis(oursLatency),
+		sdk: millis(sdkLatency),
+		ratio: ratio(oursLatency, sdkLatency),
+		met: oursLatency <= sdkLatency + LATENCY_TOLERANCE_MS,
+	});
+	bench.rows.push({
+		case: '1',
+		goal: 'wall time, 1 doc (median; info)',
+		ours: seconds(bench.singleDocument!.ours),
+		sdk: seconds(bench.singleDocument!.sdk),
+		ratio: ratio(bench.singleDocument!.ours, bench.singleDocument!.sdk),
+	});
+	bench.detail('Case 1: one document, 3 s processing', { ours, sdk });
+}
+
+async function case2(bench: Bench): Promise<void> {
+	if (!bench.singleDocument) await singleDocumentRuns(bench, 3);
+	const single = bench.singleDocument!;
+	const documents = bench.workspace.documents(20);
+	log('20 documents: ours (Parallel Documents: default)');
+	const ours = await bench.run('ours', { processingMs: PROCESSING_MS }, { documents });
+	log('20 documents: SDK, one after another');
+	const sdk = await bench.run('sdk', { processingMs: PROCESSING_MS }, { documents, sdkMode: 'sequential' });
+	bench.rows.push({
+		case: '2',
+		goal: '20 docs: wall ≤ 1.5 × single-doc wall',
+		ours: `${seconds(ours.result.wallMs)} (${(ours.result.wallMs / single.ours).toFixed(2)}× single)`,
+		sdk: `${seconds(sdk.result.wallMs)} (${(sdk.result.wallMs / single.sdk).toFixed(1)}× single)`,
+		ratio: ratio(ours.result.wallMs, sdk.result.wallMs),
+		met: ours.result.wallMs <= 1.5 * single.ours,
+	});
+	bench.rows.push({
+		case: '2',
+		goal: 'outcome, requests/doc (info)',
+		ours: `${outcome(ours)}; ${perDocument(ours).toFixed(2)} req/doc`,
+		sdk: `${outcome(sdk)}; ${perDocument(sdk).toFixed(2)} req/doc`,
+		ratio: ratio(perDocument(ours), perDocument(sdk)),
+	});
+	bench.detail('Case 2: 20 documents, 3 s processing', { ours, sdk });
+}
+
+async function case3(bench: Bench): Promise<void> {
+	const documents = bench.workspace.documents(300);
+	const limits: FakeMindeeOptions = { processingMs: PROCESSING_MS, rateLimits: { postPerMinute: 200, getPerMinute: 1200 } };
+	const parallel = bench.options.burstParallel ?? 'default';
+	log(`300 documents with the limits on: ours (Parallel Documents ${parallel}), about 65 s`);
+	const ours = await bench.run('ours', limits, { documents, parallelDocuments: bench.options.burstParallel });
+	log('300 documents with the limits on: SDK, all at once');
+	const sdk = await bench.run('sdk', limits, { documents, sdkMode: 'all-at-once' });
+	const floorMs = 60_000 + PROCESSING_MS;
+	bench.rows.push({
+		case: '3',
+		goal: `300 docs, 200/1,200 limits, ours ${parallel} parallel: 300/300 ok, 0 item errors`,
+		ours: outcome(ours),
+		sdk: outcome(sdk),
+		ratio: ratio(ours.result.succeeded, sdk.result.succeeded),
+		met: ours.result.succeeded === 300 && ours.result.errors === 0,
+	});
+	bench.rows.push({
+		case: '3',
+		goal: `wall ≤ 1.15 × 63 s floor (${seconds(1.15 * floorMs)})`,
+		ours: `${seconds(ours.result.wallMs)} (${(ours.result.wallMs / floorMs).toFixed(2)}× floor)`,
+		sdk: `${seconds(sdk.result.wallMs)} (${sdk.result.errors} lost)`,
+		ratio: ratio(ours.result.wallMs, sdk.result.wallMs),
+		met: ours.result.wallMs <= 1.15 * floorMs,
+	});
+	bench.rows.push({
+		case: '3',
+		goal: 'HTTP 429 answers; requests/doc (info)',
+		ours: `${ours.figures.rateLimited} × 429; ${perDocument(ours).toFixed(2)} req/doc`,
+		sdk: `${sdk.figures.rateLimited} × 429; ${perDocument(sdk).toFixed(2)} req/doc`,
+		ratio: ratio(perDocument(ours), perDocument(sdk)),
+	});
+	bench.detail(`Case 3: 300 documents, limits 200 POST / 1,200 GET per minute (ours: Parallel Documents ${parallel})`, { ours, sdk });
+}
+
+async function case4(bench: Bench): Promise<void> {
+	const [document] = bench.workspace.documents(1);
+	log('one 60 s job: both sides at once (separate processes and fake servers), about 62 s');
+	const [ours, sdk] = await Promise.all([
+		bench.run('ours', { processingMs: LONG_JOB_MS }, { documents: [document] }),
+		bench.run('sdk', { processingMs: LONG_JOB_MS }, { documents: [document], sdkMode: 'sequential' }),
+	]);
+	bench.rows.push({
+		case: '4',
+		goal: '60 s job: GETs ≤ 15 (polls + result)',
+		ours: `${ours.figures.gets} (${ours.figures.polls} polls)`,
+		sdk: `${sdk.figures.gets} (${sdk.figures.polls} polls)`,
+		ratio: ratio(ours.figures.gets, sdk.figures.gets),
+		met: ours.figures.gets <= 15,
+	});
+	const oursLatency = ours.figures.readyToFetchedMs[0] ?? NaN;
+	const sdkLatency = sdk.figures.readyToFetchedMs[0] ?? NaN;
+	bench.rows.push({
+		case: '4',
+		goal: 'ready→fetched ≤ 3 s',
+		ours: millis(oursLatency),
+		sdk: millis(sdkLatency),
+		ratio: ratio(oursLatency, sdkLatency),
+		met: oursLatency <= 3_000,
+	});
+	bench.detail('Case 4: one 60 s job', { ours, sdk });
+}
+
+async function case5(bench: Bench): Promise<void> {
+	const file = bench.workspace.largePdf(LARGE_FILE_BYTES);
+	const run = (side: Side) =>
+		bench.run(side, { processingMs: 1_000 }, { documents: [file], binaryMode: 'filesystem', measureMemory: true, sdkMode: 'sequential' }, true);
+	log('100 MB PDF, filesystem binary mode: ours (fresh client process)');
+	const ours = await run('ours');
+	log('100 MB PDF: SDK (PathInput, fresh client process)');
+	const sdk = await run('sdk');
+	const growth = (side: SideRun) => side.result.memory?.peakGrowth ?? NaN;
+	bench.rows.push({
+		case: '5',
+		goal: `100 MB PDF: peak RSS growth ≤ 1.5 × file (${megabytes(1.5 * file.size)})`,
+		ours: `${megabytes(growth(ours))} (${(growth(ours) / file.size).toFixed(2)}× file)`,
+		sdk: `${megabytes(growth(sdk))} (${(growth(sdk) / file.size).toFixed(2)}× file)`,
+		ratio: ratio(growth(ours), growth(sdk)),
+		met: growth(ours) <= 1.5 * file.size,
+	});
+	bench.rows.push({
+		case: '5',
+		goal: 'outcome, wall time (info)',
+		ours: `${outcome(ours)}; ${seconds(ours.result.wallMs)}`,
+		sdk: `${outcome(sdk)}; ${seconds(sdk.result.wallMs)}`,
+		ratio: ratio(ours.result.wallMs, sdk.result.wallMs),
+	});
+	bench.detail(`Case 5: ${file.size.toLocaleString('en')} byte PDF, filesystem binary mode (ours) / PathInput (SDK)`, { ours, sdk });
+}
+
+const CASES: Record<number, (bench: Bench) => Promise<void>> = { 1: case1, 2: case2, 3: case3, 4: case4, 5: case5 };
+
+async function main(): Promise<void> {
+	const options = parseArgs(process.argv.slice(2));
+	const workspace = createWorkspace();
+	const bench = new Bench(workspace, options);
+	const startedAt = Date.now();
+	try {
+		for (const id of options.cases) {
+			log(`case ${id}`);
+			try {
+				await CASES[id](bench);
+			} catch (error) {
+				log(`case ${id} failed: ${(error as Error).stack ?? error}`);
+				bench.rows.push({ case: String(id), goal: 'case failed to run', ours: String((error as Error).message ?? error).split('\n')[0].slice(0, 80), sdk: '', ratio: '', met: false });
+			}
+		}
+	} finally {
+		await bench.close();
+		workspace.remove();
+	}
+
+	const table = consoleTable(bench.rows);
+	console.log(`\n${table}\n`);
+	const sdkVersion = (require('mindee/package.json') as { version: string }).version;
+	const markdown = [
+		'# Benchmark: Mindee node vs. the official Mindee Node SDK',
+		'',
+		`Run ${new Date(startedAt).toISOString()} in ${seconds(Date.now() - startedAt)}: Node ${process.version}, ${os.cpus().length} CPUs, ` +
+			`\`mindee\` ${sdkVersion}; cases ${options.cases.join(', ')}; fake Mindee server over HTTPS on loopback, a fresh one per side and run.`,
+		'',
+		'Ours: the Mindee node (Extraction → Enqueue & Poll, raw output, Continue On Fail, default polling 2 s / 1.5 s) through n8n\'s execution engine (`WorkflowExecute`). ' +
+			`SDK: \`Client.enqueueAndGetResult\` with its default polling (2 s / 1.5 s, 80 tries). Case 3 runs ours with Parallel Documents ${options.burstParallel ?? 'at its default (50)'} and the SDK with all 300 calls at once.`,
+		'',
+		markdownTable(bench.rows),
+		'',
+		'## Details',
+		'',
+		...bench.details.flatMap((detail) => [detail, '']),
+	].join('\n');
+	writeFileSync(options.out, markdown);
+	log(`table written to ${options.out}`);
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
+
