@@ -1,0 +1,48 @@
+/**
+ * What n8n installs: `npm pack` must ship the built nodes, credentials and icons, the README, the
+ * license and package.json, and nothing else (no sources, tests, fixtures or scripts).
+ */
+import { execFileSync } from 'child_process';
+import { existsSync, readFileSync } from 'fs';
+import { join } from 'path';
+
+const root = join(__dirname, '..', '..');
+
+interface PackedFile {
+	path: string;
+}
+
+function packedFiles(): string[] {
+	const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+	const [packed] = JSON.parse(output) as Array<{ files: PackedFile[] }>;
+	return packed.files.map((file) => file.path).sort();
+}
+
+const built = existsSync(join(root, 'dist', 'nodes', 'Mindee', 'Mindee.node.js'));
+
+(built ? it : it.skip)('ships dist/, README, LICENSE and package.json only', () => {
+	const files = packedFiles();
+	const allowed = /^(dist\/.+|README\.md|LICENSE|CHANGELOG\.md|package\.json|index\.js)$/;
+	expect(files.filter((file) => !allowed.test(file))).toEqual([]);
+	expect(files).toEqual(
+		expect.arrayContaining([
+			'README.md',
+			'LICENSE',
+			'package.json',
+			'dist/nodes/Mindee/Mindee.node.js',
+			'dist/nodes/Mindee/Mindee.node.json',
+			'dist/nodes/MindeeTrigger/MindeeTrigger.node.js',
+			'dist/credentials/MindeePlatformApi.credentials.js',
+			'dist/credentials/MindeeWebhookApi.credentials.js',
+			'dist/icons/mindee.svg',
+			'dist/icons/mindee.dark.svg',
+		]),
+	);
+	expect(files.some((file) => /\.test\.|fixtures|fake-mindee|\.ts$/.test(file) && !file.endsWith('.d.ts'))).toBe(false);
+});
+
+(built ? it : it.skip)('has no runtime dependencies and only n8n-workflow as a peer', () => {
+	const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+	expect(pkg.dependencies ?? {}).toEqual({});
+	expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+});
