@@ -10,7 +10,6 @@ import { pathToFileURL } from 'node:url';
 import type { SideOutcome } from './ours';
 import type { RunRequest } from './protocol';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type MindeeModule = any;
 
 // A real dynamic import (the SDK is an ES module); TypeScript would turn `import()` into require().

@@ -11,7 +11,6 @@ import { dirname } from 'node:path';
 const coreDir = dirname(require.resolve('n8n-core'));
 
 function fromCore<T>(moduleName: string): T {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	return require(require.resolve(moduleName, { paths: [coreDir] })) as T;
 }
 
