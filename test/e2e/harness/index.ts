@@ -1,0 +1,5 @@
+export * from './versions';
+export * from './n8nInstall';
+export * from './packPackage';
+export * from './n8nInstance';
+export * from './runData';
