@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { startFakeMindee, type FakeMindee } from '../fake-mindee/server';
+import { USER_AGENT } from '../../nodes/Mindee/transport/userAgent';
 import { readBinary, runMindeeNode } from './harness';
 
 const EXTRACTION_MODEL_ID = 'b3274545-bb22-bb22-991e-9ca0639829a3';
@@ -50,6 +51,7 @@ it('enqueues a PDF, polls until processed and returns the raw result', async () 
 	expect(jobs).toHaveLength(1);
 	expect(jobs[0]).toMatchObject({ modelId: EXTRACTION_MODEL_ID, filename: 'invoice.pdf' });
 	expect(fake.requests.every((request) => request.headers.authorization === fake.apiKey)).toBe(true);
+	expect(fake.requests.every((request) => request.headers['user-agent'] === USER_AGENT)).toBe(true);
 
 	const [items] = result.output;
 	expect(items).toHaveLength(1);

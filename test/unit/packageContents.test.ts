@@ -46,3 +46,10 @@ const built = existsSync(join(root, 'dist', 'nodes', 'Mindee', 'Mindee.node.js')
 	expect(pkg.dependencies ?? {}).toEqual({});
 	expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
 });
+
+it('sends the package version in the User-Agent', async () => {
+	const { PACKAGE_VERSION, USER_AGENT } = await import('../../nodes/Mindee/transport/userAgent');
+	const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+	expect(PACKAGE_VERSION).toBe(pkg.version);
+	expect(USER_AGENT).toBe(`mindee-api-n8n-community@v${pkg.version} n8n-nodes-mindee`);
+});

@@ -15,6 +15,7 @@ import { toProblem } from './problemDetails';
 import { budgetFor, DEFAULT_RATE_LIMITS, organisationKey, type RateBudget, type RateLimits } from './rateBudget';
 import { decideRetry, type Failure } from './retryPolicy';
 import { isSameOrigin, normaliseBaseUrl, resolveUrl } from './urls';
+import { USER_AGENT } from './userAgent';
 
 export interface MindeeRequest {
 	method: IHttpRequestMethods;
@@ -138,7 +139,7 @@ export class MindeeTransport {
 			qs: request.qs,
 			// n8n hands a stream body to axios as is; its typings only list Buffer and plain values.
 			body: (await request.body?.()) as IHttpRequestOptions['body'],
-			headers: { Accept: 'application/json', ...request.headers },
+			headers: { Accept: 'application/json', 'User-Agent': USER_AGENT, ...request.headers },
 			json: true,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
