@@ -41,7 +41,8 @@ export class MindeePlatformApi implements ICredentialType {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 200,
-			description: 'Your plan\'s limit on documents sent per minute (Mindee\'s default: 200). The nodes wait instead of exceeding it.',
+			description:
+				"Your plan's limit on documents sent per minute (Mindee's default: 200). The nodes wait instead of exceeding it.",
 		},
 		{
 			displayName: 'Status Checks per Minute',
@@ -49,7 +50,7 @@ export class MindeePlatformApi implements ICredentialType {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 1200,
-			description: 'Your plan\'s limit on GET requests per minute (Mindee\'s default: 1,200)',
+			description: "Your plan's limit on GET requests per minute (Mindee's default: 1,200)",
 		},
 		{
 			displayName: 'Share of Limits per n8n Process (%)',
@@ -57,7 +58,8 @@ export class MindeePlatformApi implements ICredentialType {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 100 },
 			default: 100,
-			description: 'In queue mode each worker process keeps its own count: give each worker its share, e.g. 50 with two workers',
+			description:
+				'In queue mode each worker process keeps its own count: give each worker its share, e.g. 50 with two workers',
 		},
 	];
 

@@ -22,7 +22,7 @@ export class MindeeWebhookApi implements ICredentialType {
 			required: true,
 			default: '',
 			description:
-				'In app.mindee.com open your model → Webhooks, then copy the webhook\'s Signing Secret. This is not your API key.',
+				"In app.mindee.com open your model → Webhooks, then copy the webhook's Signing Secret. This is not your API key.",
 		},
 	];
 }

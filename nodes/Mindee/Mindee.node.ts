@@ -11,7 +11,11 @@ import { searchModels } from './listSearch/searchModels';
 import { findOperation } from './operations';
 import { runItems } from './operations/runItems';
 import { documentProperties } from './properties/document';
-import { enqueueOptionsProperty, extractionOptionsProperty, pollingOptionsProperty } from './properties/enqueueOptions';
+import {
+	enqueueOptionsProperty,
+	extractionOptionsProperty,
+	pollingOptionsProperty,
+} from './properties/enqueueOptions';
 import { jobProperties, modelProperties } from './properties/jobAndModel';
 import { outputProperties, outputsExpression } from './properties/output';
 import { operationProperties, resourceProperty } from './properties/resources';
@@ -57,7 +61,9 @@ export class Mindee implements INodeType {
 		const outputCount = this.getNodeParameter('reviewThreshold', 0, '') ? 2 : 1;
 		const resource = this.getNodeParameter('resource', 0) as string;
 		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-		const concurrency = DEFAULT_CONCURRENCY[resource] ?? Number(options.parallelDocuments ?? DEFAULT_PARALLEL_DOCUMENTS);
+		const concurrency =
+			DEFAULT_CONCURRENCY[resource] ??
+			Number(options.parallelDocuments ?? DEFAULT_PARALLEL_DOCUMENTS);
 
 		return await runItems(this, items.length, concurrency, outputCount, async (itemIndex) => {
 			const resource = this.getNodeParameter('resource', itemIndex) as string;

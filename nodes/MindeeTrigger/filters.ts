@@ -1,7 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
 /** Why a delivery should start no execution, or undefined when it passes the node's filters. */
-export function filteredOutReason(filters: IDataObject, modelId: string, alias: string | null): string | undefined {
+export function filteredOutReason(
+	filters: IDataObject,
+	modelId: string,
+	alias: string | null,
+): string | undefined {
 	const modelIds = String(filters.modelIds ?? '')
 		.split(',')
 		.map((id) => id.trim().toLowerCase())

@@ -37,7 +37,10 @@ export function parsePayload(rawBody: Buffer): MindeePayload {
 	if (typeof body.inference_id === 'string' && isRecord(body.error)) {
 		return { kind: 'failure', failure: body as FailedInferencePayload };
 	}
-	return { kind: 'invalid', reason: 'The body is neither a Mindee result nor a Mindee failure notice' };
+	return {
+		kind: 'invalid',
+		reason: 'The body is neither a Mindee result nor a Mindee failure notice',
+	};
 }
 
 /** The item for a failed inference: flat, with Mindee's error, so an IF or Switch can use it. */

@@ -16,7 +16,8 @@ export const triggerProperties: INodeProperties[] = [
 			{
 				name: 'Verify X-Signature (Recommended)',
 				value: 'verify',
-				description: 'Reject any request not signed with the webhook\'s Signing Secret (answers 401)',
+				description:
+					"Reject any request not signed with the webhook's Signing Secret (answers 401)",
 			},
 			{
 				name: 'Off: Accept Unsigned Requests (Insecure)',
@@ -46,16 +47,25 @@ export const triggerProperties: INodeProperties[] = [
 		name: 'allowInsecureUrl',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to activate even when n8n\'s webhook URL is not https://. Mindee itself only delivers to HTTPS.',
+		description:
+			"Whether to activate even when n8n's webhook URL is not https://. Mindee itself only delivers to HTTPS.",
 	},
 	{
 		displayName: 'Output',
 		name: 'outputMode',
 		type: 'options',
 		options: [
-			{ name: 'Simplified', value: 'simplified', description: 'The same flat fields as the Mindee node\'s Simplified output' },
-			{ name: 'Raw', value: 'raw', description: 'Mindee\'s inference JSON, unchanged' },
-			{ name: 'Both', value: 'both', description: 'The simplified fields, plus the raw inference under "raw"' },
+			{
+				name: 'Simplified',
+				value: 'simplified',
+				description: "The same flat fields as the Mindee node's Simplified output",
+			},
+			{ name: 'Raw', value: 'raw', description: "Mindee's inference JSON, unchanged" },
+			{
+				name: 'Both',
+				value: 'both',
+				description: 'The simplified fields, plus the raw inference under "raw"',
+			},
 		],
 		default: 'simplified',
 	},
@@ -66,7 +76,8 @@ export const triggerProperties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. line_items',
 		displayOptions: { show: { outputMode: ['simplified', 'both'] } },
-		description: 'Name of a list field to output one item per row, with the document\'s other fields beside each row',
+		description:
+			"Name of a list field to output one item per row, with the document's other fields beside each row",
 	},
 	{
 		displayName: 'Filters',

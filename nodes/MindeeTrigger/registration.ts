@@ -20,10 +20,14 @@ export function productionUrl(context: IHookFunctions): string {
 export function assertHttpsUrl(context: IHookFunctions, url: string): void {
 	const allowInsecure = context.getNodeParameter('allowInsecureUrl', false) as boolean;
 	if (url.startsWith('https://') || allowInsecure) return;
-	throw new NodeOperationError(context.getNode(), `Mindee only delivers to https:// URLs; this workflow's URL is ${url}`, {
-		description:
-			'Give n8n a public HTTPS address: set WEBHOOK_URL (N8N_WEBHOOK_URL on n8n 2.x) to your https:// domain behind a reverse proxy, or serve HTTPS from n8n with N8N_PROTOCOL=https, N8N_SSL_KEY and N8N_SSL_CERT. For local tests only, turn on "Allow Non-HTTPS URL".',
-	});
+	throw new NodeOperationError(
+		context.getNode(),
+		`Mindee only delivers to https:// URLs; this workflow's URL is ${url}`,
+		{
+			description:
+				'Give n8n a public HTTPS address: set WEBHOOK_URL (N8N_WEBHOOK_URL on n8n 2.x) to your https:// domain behind a reverse proxy, or serve HTTPS from n8n with N8N_PROTOCOL=https, N8N_SSL_KEY and N8N_SSL_CERT. For local tests only, turn on "Allow Non-HTTPS URL".',
+		},
+	);
 }
 
 export function modelIdsFilter(context: IHookFunctions): string[] {
@@ -53,21 +57,30 @@ export interface RegistrationStatus {
 	missingOn: MindeeModel[];
 }
 
-export async function lookUpRegistration(context: IHookFunctions, url: string): Promise<RegistrationStatus> {
+export async function lookUpRegistration(
+	context: IHookFunctions,
+	url: string,
+): Promise<RegistrationStatus> {
 	const wanted = modelIdsFilter(context);
 	const models = await listModels(context);
 	const checked = wanted.length ? models.filter((model) => wanted.includes(model.id)) : models;
 	const unknown = wanted.filter((id) => !models.some((model) => model.id === id));
 	if (unknown.length) {
-		throw new NodeOperationError(context.getNode(), `Mindee has no model with ID ${unknown.join(', ')}`, {
-			description: 'Fix the Model IDs filter, or check that the Mindee Platform API credential belongs to the right organisation.',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`Mindee has no model with ID ${unknown.join(', ')}`,
+			{
+				description:
+					'Fix the Model IDs filter, or check that the Mindee Platform API credential belongs to the right organisation.',
+			},
+		);
 	}
 	const registeredOn: RegistrationStatus['registeredOn'] = [];
 	const missingOn: MindeeModel[] = [];
 	for (const model of checked) {
 		const webhook = (model.webhooks ?? []).find((candidate) => candidate.url === url);
-		if (webhook) registeredOn.push({ modelId: model.id, modelName: model.name, webhookId: webhook.id });
+		if (webhook)
+			registeredOn.push({ modelId: model.id, modelName: model.name, webhookId: webhook.id });
 		else missingOn.push(model);
 	}
 	return { url, checked, registeredOn, missingOn };
@@ -75,15 +88,24 @@ export async function lookUpRegistration(context: IHookFunctions, url: string): 
 
 /** Registered means: on every model of the filter, or on at least one model without a filter. */
 export function isRegistered(status: RegistrationStatus, filtered: boolean): boolean {
-	return filtered ? status.missingOn.length === 0 && status.checked.length > 0 : status.registeredOn.length > 0;
+	return filtered
+		? status.missingOn.length === 0 && status.checked.length > 0
+		: status.registeredOn.length > 0;
 }
 
-export function notRegisteredError(context: IHookFunctions, status: RegistrationStatus): NodeOperationError {
+export function notRegisteredError(
+	context: IHookFunctions,
+	status: RegistrationStatus,
+): NodeOperationError {
 	const targets = status.missingOn.length && status.missingOn.length <= 5 ? status.missingOn : [];
 	const where = targets.length
 		? targets.map((model) => `"${model.name}" (${model.id})`).join(', ')
 		: 'the model(s) whose results this workflow should receive';
-	return new NodeOperationError(context.getNode(), `This workflow's URL is not set up as a webhook in Mindee: ${status.url}`, {
-		description: `In app.mindee.com open ${where} → Webhooks → Add Webhook, paste ${status.url} as the URL, save, and put the Signing Secret in this node's credential. Then activate again. To skip this check, turn off "Check Registration on Activation".`,
-	});
+	return new NodeOperationError(
+		context.getNode(),
+		`This workflow's URL is not set up as a webhook in Mindee: ${status.url}`,
+		{
+			description: `In app.mindee.com open ${where} → Webhooks → Add Webhook, paste ${status.url} as the URL, save, and put the Signing Secret in this node's credential. Then activate again. To skip this check, turn off "Check Registration on Activation".`,
+		},
+	);
 }

@@ -32,17 +32,25 @@ function checkFile(node: INode, size: number, head: Buffer, origin: string, item
 	}
 	if (size > MAX_FILE_BYTES) {
 		const megabytes = (size / 1024 / 1024).toFixed(2);
-		throw new NodeOperationError(node, `${origin} is over Mindee's 100 MB limit (${megabytes} MB)`, {
-			itemIndex,
-			description: 'Split or compress the document before sending it.',
-		});
+		throw new NodeOperationError(
+			node,
+			`${origin} is over Mindee's 100 MB limit (${megabytes} MB)`,
+			{
+				itemIndex,
+				description: 'Split or compress the document before sending it.',
+			},
+		);
 	}
 	const type = detectAcceptedFileType(head);
 	if (!type) {
-		throw new NodeOperationError(node, `${origin} is ${describeUnacceptedBytes(head)}, which Mindee cannot read`, {
-			itemIndex,
-			description: `Mindee accepts ${ACCEPTED}. The type is judged from the file's content, not its name.`,
-		});
+		throw new NodeOperationError(
+			node,
+			`${origin} is ${describeUnacceptedBytes(head)}, which Mindee cannot read`,
+			{
+				itemIndex,
+				description: `Mindee accepts ${ACCEPTED}. The type is judged from the file's content, not its name.`,
+			},
+		);
 	}
 	return type;
 }
@@ -51,7 +59,13 @@ function fileSource(fileName: string, contentType: string, content: FileContent)
 	return { kind: 'file', fileName, file: { fieldName: 'file', fileName, contentType, content } };
 }
 
-function fileFromBytes(node: INode, bytes: Buffer, fileName: string, origin: string, itemIndex: number): DocumentSource {
+function fileFromBytes(
+	node: INode,
+	bytes: Buffer,
+	fileName: string,
+	origin: string,
+	itemIndex: number,
+): DocumentSource {
 	const type = checkFile(node, bytes.length, bytes.subarray(0, SNIFF_BYTES), origin, itemIndex);
 	return fileSource(fileName || `document.${type.extension}`, type.mimeType, bytes);
 }
@@ -68,7 +82,11 @@ async function readHead(stream: BinaryStream): Promise<Buffer> {
 	return Buffer.concat(chunks).subarray(0, SNIFF_BYTES);
 }
 
-export async function binarySource(ctx: IExecuteFunctions, itemIndex: number, propertyName: string): Promise<DocumentSource> {
+export async function binarySource(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	propertyName: string,
+): Promise<DocumentSource> {
 	const node = ctx.getNode();
 	const item = ctx.getInputData()[itemIndex];
 	if (!item.binary?.[propertyName]) {
@@ -92,10 +110,18 @@ export async function binarySource(ctx: IExecuteFunctions, itemIndex: number, pr
 	const head = await readHead(await ctx.helpers.getBinaryStream(binaryId));
 	const type = checkFile(node, fileSize, head, origin, itemIndex);
 	const open = async () => await ctx.helpers.getBinaryStream(binaryId);
-	return fileSource(metadata.fileName || `document.${type.extension}`, type.mimeType, { size: fileSize, open });
+	return fileSource(metadata.fileName || `document.${type.extension}`, type.mimeType, {
+		size: fileSize,
+		open,
+	});
 }
 
-export function base64Source(node: INode, itemIndex: number, base64: string, fileName: string): DocumentSource {
+export function base64Source(
+	node: INode,
+	itemIndex: number,
+	base64: string,
+	fileName: string,
+): DocumentSource {
 	const cleaned = base64.replace(/^data:[^,]*;base64,/i, '').replace(/\s+/g, '');
 	if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(cleaned)) {
 		throw new NodeOperationError(node, 'The Base64 input is not valid Base64', {
@@ -103,7 +129,13 @@ export function base64Source(node: INode, itemIndex: number, base64: string, fil
 			description: 'Pass the file content encoded as Base64 (a data: URL prefix is fine).',
 		});
 	}
-	return fileFromBytes(node, Buffer.from(cleaned, 'base64'), fileName, 'The Base64 document', itemIndex);
+	return fileFromBytes(
+		node,
+		Buffer.from(cleaned, 'base64'),
+		fileName,
+		'The Base64 document',
+		itemIndex,
+	);
 }
 
 export function urlSource(node: INode, itemIndex: number, rawUrl: string): DocumentSource {
@@ -115,16 +147,25 @@ export function urlSource(node: INode, itemIndex: number, rawUrl: string): Docum
 		parsed = undefined;
 	}
 	if (!parsed || parsed.protocol !== 'https:') {
-		throw new NodeOperationError(node, `The document URL must start with https:// (got "${url.slice(0, 100)}")`, {
-			itemIndex,
-			description: 'Mindee only downloads public https:// links without redirects or login. Otherwise download the file first and send it as binary.',
-		});
+		throw new NodeOperationError(
+			node,
+			`The document URL must start with https:// (got "${url.slice(0, 100)}")`,
+			{
+				itemIndex,
+				description:
+					'Mindee only downloads public https:// links without redirects or login. Otherwise download the file first and send it as binary.',
+			},
+		);
 	}
 	if (url.length > MAX_URL_LENGTH) {
-		throw new NodeOperationError(node, `The document URL is ${url.length} characters; Mindee accepts up to ${MAX_URL_LENGTH}`, {
-			itemIndex,
-			description: 'Use a shorter link, or download the file first and send it as binary.',
-		});
+		throw new NodeOperationError(
+			node,
+			`The document URL is ${url.length} characters; Mindee accepts up to ${MAX_URL_LENGTH}`,
+			{
+				itemIndex,
+				description: 'Use a shorter link, or download the file first and send it as binary.',
+			},
+		);
 	}
 	return { kind: 'url', url, fileName: fileNameOfUrl(parsed) };
 }

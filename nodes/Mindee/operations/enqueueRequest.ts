@@ -1,7 +1,13 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { base64Source, binarySource, urlSource, type DocumentSource, type InputType } from '../input/documentSource';
+import {
+	base64Source,
+	binarySource,
+	urlSource,
+	type DocumentSource,
+	type InputType,
+} from '../input/documentSource';
 import type { FormFields, MultipartFile } from '../transport/multipart';
 import type { MindeeProduct } from '../transport/types';
 
@@ -21,30 +27,43 @@ export interface EnqueueRequest {
 }
 
 function readModelId(ctx: IExecuteFunctions, itemIndex: number): string {
-	const modelId = String(ctx.getNodeParameter('modelId', itemIndex, '', { extractValue: true }) ?? '').trim();
+	const modelId = String(
+		ctx.getNodeParameter('modelId', itemIndex, '', { extractValue: true }) ?? '',
+	).trim();
 	if (!modelId) {
 		throw new NodeOperationError(ctx.getNode(), 'No model chosen', {
 			itemIndex,
-			description: 'Pick a model from the list, or paste its ID from app.mindee.com → your model → API.',
+			description:
+				'Pick a model from the list, or paste its ID from app.mindee.com → your model → API.',
 		});
 	}
 	if (!UUID.test(modelId)) {
 		throw new NodeOperationError(ctx.getNode(), `"${modelId}" is not a Mindee model ID`, {
 			itemIndex,
-			description: 'Model IDs are UUIDs like 12345678-abcd-4def-8123-456789abcdef (app.mindee.com → your model → API).',
+			description:
+				'Model IDs are UUIDs like 12345678-abcd-4def-8123-456789abcdef (app.mindee.com → your model → API).',
 		});
 	}
 	return modelId;
 }
 
-async function readSource(ctx: IExecuteFunctions, itemIndex: number, fileName: string): Promise<DocumentSource> {
+async function readSource(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	fileName: string,
+): Promise<DocumentSource> {
 	const inputType = ctx.getNodeParameter('inputType', itemIndex, 'binary') as InputType;
-	if (inputType === 'url') return urlSource(ctx.getNode(), itemIndex, String(ctx.getNodeParameter('url', itemIndex, '')));
+	if (inputType === 'url')
+		return urlSource(ctx.getNode(), itemIndex, String(ctx.getNodeParameter('url', itemIndex, '')));
 	if (inputType === 'base64') {
 		const content = String(ctx.getNodeParameter('base64Content', itemIndex, ''));
 		return base64Source(ctx.getNode(), itemIndex, content, fileName);
 	}
-	return await binarySource(ctx, itemIndex, String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')));
+	return await binarySource(
+		ctx,
+		itemIndex,
+		String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')),
+	);
 }
 
 function readWebhookIds(ctx: IExecuteFunctions, itemIndex: number, raw: unknown): string[] {
@@ -54,32 +73,46 @@ function readWebhookIds(ctx: IExecuteFunctions, itemIndex: number, raw: unknown)
 	if (invalid.length) {
 		throw new NodeOperationError(ctx.getNode(), `Not a webhook ID: ${invalid.join(', ')}`, {
 			itemIndex,
-			description: 'Copy each webhook\'s ID from app.mindee.com → your model → Webhooks, separated by commas.',
+			description:
+				"Copy each webhook's ID from app.mindee.com → your model → Webhooks, separated by commas.",
 		});
 	}
 	return ids;
 }
 
 /** `data_schema` goes to Mindee as a JSON string; it is parsed here so a typo fails before upload. */
-function readDataSchema(ctx: IExecuteFunctions, itemIndex: number, raw: unknown): string | undefined {
+function readDataSchema(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	raw: unknown,
+): string | undefined {
 	if (raw === undefined || raw === null || raw === '') return undefined;
 	let schema: unknown = raw;
 	if (typeof raw === 'string') {
 		try {
 			schema = JSON.parse(raw);
 		} catch (error) {
-			throw new NodeOperationError(ctx.getNode(), `Data Schema is not valid JSON: ${(error as Error).message}`, {
-				itemIndex,
-				description: 'Write it as {"replace": {"fields": [ ... ]}}, as described in Mindee\'s data schema documentation.',
-			});
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`Data Schema is not valid JSON: ${(error as Error).message}`,
+				{
+					itemIndex,
+					description:
+						'Write it as {"replace": {"fields": [ ... ]}}, as described in Mindee\'s data schema documentation.',
+				},
+			);
 		}
 	}
 	const fields = ((schema as IDataObject)?.replace as IDataObject | undefined)?.fields;
 	if (!Array.isArray(fields)) {
-		throw new NodeOperationError(ctx.getNode(), 'Data Schema must look like {"replace": {"fields": [ ... ]}}', {
-			itemIndex,
-			description: 'Mindee only accepts a schema that replaces the model\'s fields for this call.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'Data Schema must look like {"replace": {"fields": [ ... ]}}',
+			{
+				itemIndex,
+				description: "Mindee only accepts a schema that replaces the model's fields for this call.",
+			},
+		);
 	}
 	return JSON.stringify(schema);
 }

@@ -23,7 +23,10 @@ const operations: Record<string, Record<string, Operation>> = {
 export function findOperation(node: INode, resource: string, operation: string): Operation {
 	const found = operations[resource]?.[operation];
 	if (!found) {
-		throw new NodeOperationError(node, `The operation "${operation}" is not known for resource "${resource}"`);
+		throw new NodeOperationError(
+			node,
+			`The operation "${operation}" is not known for resource "${resource}"`,
+		);
 	}
 	return found;
 }

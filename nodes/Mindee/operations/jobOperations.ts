@@ -59,7 +59,8 @@ export const getResult: Operation = async (operation) => {
 		if (!job.result_url) {
 			throw new NodeOperationError(ctx.getNode(), `Mindee is still processing job ${jobId}`, {
 				itemIndex,
-				description: 'Try again in a few seconds, use Enqueue & Poll, or let the Mindee Webhook Trigger receive the result.',
+				description:
+					'Try again in a few seconds, use Enqueue & Poll, or let the Mindee Webhook Trigger receive the result.',
 			});
 		}
 		resultUrl = job.result_url;

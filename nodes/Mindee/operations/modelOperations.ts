@@ -14,7 +14,8 @@ export const searchModels: Operation = async ({ ctx, api, itemIndex }) => {
 	for (let page = 1; items.length < limit; page++) {
 		const result = await api.searchModels({ name, modelType, page, perPage: PAGE_SIZE });
 		const models = result.models ?? [];
-		for (const model of models.slice(0, limit - items.length)) items.push(pairedItem(ctx, itemIndex, model, false));
+		for (const model of models.slice(0, limit - items.length))
+			items.push(pairedItem(ctx, itemIndex, model, false));
 		const totalPages = result.pagination?.total_pages ?? page;
 		if (models.length === 0 || page >= totalPages) break;
 	}

@@ -9,7 +9,8 @@ import type { Operation, OperationContext } from './types';
 
 function readPollingSettings({ ctx, itemIndex }: OperationContext): PollingSettings {
 	const options = ctx.getNodeParameter('pollingOptions', itemIndex, {}) as IDataObject;
-	const seconds = (value: unknown, fallback: number) => (typeof value === 'number' && value >= 0 ? value : fallback);
+	const seconds = (value: unknown, fallback: number) =>
+		typeof value === 'number' && value >= 0 ? value : fallback;
 	return {
 		initialDelayMs: seconds(options.initialDelaySeconds, 2) * 1000,
 		intervalMs: Math.max(seconds(options.intervalSeconds, 1.5) * 1000, MIN_INTERVAL_MS),
@@ -23,7 +24,14 @@ export function enqueueAndPoll(product: MindeeProduct): Operation {
 		const { ctx, api, itemIndex, signal } = operation;
 		const request = await buildEnqueueRequest(ctx, itemIndex, product);
 		const job = await api.enqueue(product, request.fields, request.file, itemIndex);
-		const { inference } = await waitForResult(api, ctx.getNode(), job, readPollingSettings(operation), itemIndex, signal);
+		const { inference } = await waitForResult(
+			api,
+			ctx.getNode(),
+			job,
+			readPollingSettings(operation),
+			itemIndex,
+			signal,
+		);
 		return resultOutputs(ctx, itemIndex, inference, product);
 	};
 }

@@ -26,7 +26,8 @@ export function resultOutputs(
 ): ItemOutputs {
 	const mode = ctx.getNodeParameter('outputMode', itemIndex, 'simplified') as OutputMode;
 	const splitListField = String(ctx.getNodeParameter('splitListField', itemIndex, '') ?? '').trim();
-	const reviewThreshold = ctx.getNodeParameter('reviewThreshold', itemIndex, '') as ConfidenceLevel | '';
+	const reviewThreshold = ctx.getNodeParameter('reviewThreshold', itemIndex, '') as
+		ConfidenceLevel | '';
 	const shaped = shapeInference(inference, product, { mode, splitListField, reviewThreshold });
 	const items = shaped.items.map((json) => pairedItem(ctx, itemIndex, json));
 	if (!reviewThreshold) return [items];

@@ -13,7 +13,10 @@ import type { ItemOutputs } from './types';
 type ItemHandler = (itemIndex: number) => Promise<ItemOutputs>;
 
 /** With "Continue On Fail" or the error output: one error item paired to its input item. */
-function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
+function errorItem(
+	error: NodeApiError | NodeOperationError,
+	itemIndex: number,
+): INodeExecutionData {
 	const details: JsonObject = {};
 	if (error.description) details.description = error.description;
 	if (error instanceof NodeApiError && error.httpCode) details.httpCode = error.httpCode;
@@ -63,7 +66,9 @@ export async function runItems(
 
 	const outputs: INodeExecutionData[][] = Array.from({ length: outputCount }, () => []);
 	for (const itemOutputs of results) {
-		itemOutputs?.forEach((items, output) => outputs[Math.min(output, outputCount - 1)].push(...items));
+		itemOutputs?.forEach((items, output) =>
+			outputs[Math.min(output, outputCount - 1)].push(...items),
+		);
 	}
 	return outputs;
 }

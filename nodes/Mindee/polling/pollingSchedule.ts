@@ -20,7 +20,11 @@ const MAX_INTERVAL_MS = 6_000;
  * long (Mindee allows up to 590 s) the wait grows to 6 s, so a one-minute job costs about 15
  * requests instead of 40, at the price of up to 6 s between "ready" and "fetched".
  */
-export function nextPollDelayMs(settings: PollingSettings, jobAgeMs: number, previousDelayMs: number): number {
+export function nextPollDelayMs(
+	settings: PollingSettings,
+	jobAgeMs: number,
+	previousDelayMs: number,
+): number {
 	const base = Math.max(settings.intervalMs, MIN_INTERVAL_MS);
 	if (jobAgeMs < STEADY_PHASE_MS) return base;
 	return Math.min(Math.max(previousDelayMs * GROWTH, base), Math.max(MAX_INTERVAL_MS, base));

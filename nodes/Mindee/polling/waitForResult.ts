@@ -35,13 +35,20 @@ export async function waitForResult(
 	let nextPollAt = startedAt + delay;
 
 	for (;;) {
-		const waited = await sleepUnlessCancelled(Math.max(0, Math.min(nextPollAt, deadline) - Date.now()), signal);
+		const waited = await sleepUnlessCancelled(
+			Math.max(0, Math.min(nextPollAt, deadline) - Date.now()),
+			signal,
+		);
 		if (!waited) throw cancelledError(node, enqueued, itemIndex);
 		const job = await pollOnce(api, node, enqueued, itemIndex, startedAt);
 		if (job?.status === 'Failed') throw jobFailedError(node, job, itemIndex);
 		if (job && (job.status === 'Processed' || job.result_url)) {
 			if (!job.result_url) {
-				throw new NodeOperationError(node, `Mindee marked job ${job.id} processed without a result URL`, { itemIndex });
+				throw new NodeOperationError(
+					node,
+					`Mindee marked job ${job.id} processed without a result URL`,
+					{ itemIndex },
+				);
 			}
 			return { job, inference: await api.getResult(job.result_url, itemIndex, startedAt) };
 		}
@@ -52,7 +59,13 @@ export async function waitForResult(
 }
 
 /** One poll; undefined while a freshly enqueued job is still unknown to Mindee (404). */
-async function pollOnce(api: MindeeApi, node: INode, job: MindeeJob, itemIndex: number, startedAt: number) {
+async function pollOnce(
+	api: MindeeApi,
+	node: INode,
+	job: MindeeJob,
+	itemIndex: number,
+	startedAt: number,
+) {
 	try {
 		return await api.getJob(job.polling_url, itemIndex, startedAt);
 	} catch (error) {
@@ -72,8 +85,12 @@ function cancelledError(node: INode, job: MindeeJob, itemIndex: number) {
 
 function timeoutError(node: INode, job: MindeeJob, settings: PollingSettings, itemIndex: number) {
 	const seconds = Math.round(settings.maxWaitMs / 1000);
-	return new NodeOperationError(node, `Mindee had not finished job ${job.id} after ${seconds} seconds`, {
-		itemIndex,
-		description: `The job keeps running on Mindee. Fetch its result later with Job → Get Result and job ID ${job.id}, or raise "Maximum Wait" under Polling.`,
-	});
+	return new NodeOperationError(
+		node,
+		`Mindee had not finished job ${job.id} after ${seconds} seconds`,
+		{
+			itemIndex,
+			description: `The job keeps running on Mindee. Fetch its result later with Job → Get Result and job ID ${job.id}, or raise "Maximum Wait" under Polling.`,
+		},
+	);
 }

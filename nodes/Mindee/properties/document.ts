@@ -4,7 +4,8 @@ import { PRODUCT_RESOURCES } from './resources';
 
 const forProducts = { show: { resource: PRODUCT_RESOURCES } };
 
-export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+export const UUID_PATTERN =
+	'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 export const modelProperty: INodeProperties = {
 	displayName: 'Model',
@@ -13,7 +14,7 @@ export const modelProperty: INodeProperties = {
 	default: { mode: 'list', value: '' },
 	required: true,
 	displayOptions: forProducts,
-	description: 'The Mindee model to run. Only models of the chosen resource\'s type are listed.',
+	description: "The Mindee model to run. Only models of the chosen resource's type are listed.",
 	modes: [
 		{
 			displayName: 'From List',
@@ -30,7 +31,10 @@ export const modelProperty: INodeProperties = {
 			validation: [
 				{
 					type: 'regex',
-					properties: { regex: UUID_PATTERN, errorMessage: 'A model ID is a UUID, as shown in app.mindee.com → your model → API' },
+					properties: {
+						regex: UUID_PATTERN,
+						errorMessage: 'A model ID is a UUID, as shown in app.mindee.com → your model → API',
+					},
 				},
 			],
 		},
@@ -46,8 +50,16 @@ export const documentProperties: INodeProperties[] = [
 		displayOptions: forProducts,
 		options: [
 			{ name: 'Binary File', value: 'binary', description: 'A file from a previous node' },
-			{ name: 'URL', value: 'url', description: 'A public https:// link that Mindee downloads itself' },
-			{ name: 'Base64', value: 'base64', description: 'The file content as a Base64 string (for AI agents and expressions)' },
+			{
+				name: 'URL',
+				value: 'url',
+				description: 'A public https:// link that Mindee downloads itself',
+			},
+			{
+				name: 'Base64',
+				value: 'base64',
+				description: 'The file content as a Base64 string (for AI agents and expressions)',
+			},
 		],
 		default: 'binary',
 	},
@@ -68,7 +80,8 @@ export const documentProperties: INodeProperties[] = [
 		required: true,
 		placeholder: 'https://example.com/invoice.pdf',
 		displayOptions: { show: { resource: PRODUCT_RESOURCES, inputType: ['url'] } },
-		description: 'A public https:// link to the file. Mindee does not follow redirects and cannot log in.',
+		description:
+			'A public https:// link to the file. Mindee does not follow redirects and cannot log in.',
 	},
 	{
 		displayName: 'Base64 Content',
@@ -78,6 +91,6 @@ export const documentProperties: INodeProperties[] = [
 		required: true,
 		typeOptions: { rows: 2 },
 		displayOptions: { show: { resource: PRODUCT_RESOURCES, inputType: ['base64'] } },
-		description: 'The file\'s bytes encoded as Base64',
+		description: "The file's bytes encoded as Base64",
 	},
 ];

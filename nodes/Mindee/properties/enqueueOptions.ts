@@ -3,7 +3,11 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { PRODUCT_RESOURCES } from './resources';
 
 const triState = (what: string): INodePropertyOptions[] => [
-	{ name: 'Model Default', value: 'default', description: "Use the model's setting in app.mindee.com" },
+	{
+		name: 'Model Default',
+		value: 'default',
+		description: "Use the model's setting in app.mindee.com",
+	},
 	{ name: 'On', value: 'true', description: `Ask Mindee for ${what}` },
 	{ name: 'Off', value: 'false', description: `Do not ask Mindee for ${what}` },
 ];
@@ -59,7 +63,8 @@ export const extractionOptionsProperty: INodeProperties = {
 			type: 'string',
 			default: '',
 			typeOptions: { rows: 2 },
-			description: 'Extra instructions or context for this document, e.g. "Invoices from ACME put the VAT number in the footer"',
+			description:
+				'Extra instructions or context for this document, e.g. "Invoices from ACME put the VAT number in the footer"',
 		},
 	],
 };
@@ -77,14 +82,16 @@ export const enqueueOptionsProperty: INodeProperties = {
 			name: 'alias',
 			type: 'string',
 			default: '',
-			description: 'Your own reference for this document (for example an order number). Mindee returns it with the job, the result and webhooks.',
+			description:
+				'Your own reference for this document (for example an order number). Mindee returns it with the job, the result and webhooks.',
 		},
 		{
 			displayName: 'File Name',
 			name: 'fileName',
 			type: 'string',
 			default: '',
-			description: 'Name to give the file at Mindee. Defaults to the binary file\'s name or the URL\'s last part.',
+			description:
+				"Name to give the file at Mindee. Defaults to the binary file's name or the URL's last part.",
 		},
 		{
 			displayName: 'Parallel Documents',
@@ -93,7 +100,7 @@ export const enqueueOptionsProperty: INodeProperties = {
 			typeOptions: { minValue: 1, maxValue: 200 },
 			default: 50,
 			description:
-				'How many documents are processed at the same time, from upload to result. Mindee\'s rate limits are respected whatever the value; results keep the input order.',
+				"How many documents are processed at the same time, from upload to result. Mindee's rate limits are respected whatever the value; results keep the input order.",
 		},
 		{
 			displayName: 'Webhook IDs',
@@ -101,7 +108,8 @@ export const enqueueOptionsProperty: INodeProperties = {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. 0f2b3a4c-..., 9d8e7f6a-...',
-			description: 'Comma-separated IDs of webhooks set up on the model in app.mindee.com. Mindee POSTs the result to each (see the Mindee Webhook Trigger node).',
+			description:
+				'Comma-separated IDs of webhooks set up on the model in app.mindee.com. Mindee POSTs the result to each (see the Mindee Webhook Trigger node).',
 		},
 	],
 };
@@ -128,7 +136,8 @@ export const pollingOptionsProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 1, numberPrecision: 1 },
 			default: 1.5,
-			description: 'Time between status checks (Mindee asks for at least 1 second). Jobs running longer than 10 seconds are checked less and less often.',
+			description:
+				'Time between status checks (Mindee asks for at least 1 second). Jobs running longer than 10 seconds are checked less and less often.',
 		},
 		{
 			displayName: 'Maximum Wait (Seconds)',
@@ -136,7 +145,8 @@ export const pollingOptionsProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 600,
-			description: 'Give up after this long (Mindee stops any inference after 590 seconds). The job ID is in the error, so the result can still be fetched with Job → Get Result.',
+			description:
+				'Give up after this long (Mindee stops any inference after 590 seconds). The job ID is in the error, so the result can still be fetched with Job → Get Result.',
 		},
 	],
 };

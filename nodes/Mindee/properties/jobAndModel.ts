@@ -25,8 +25,16 @@ export const jobProperties: INodeProperties[] = [
 		type: 'options',
 		displayOptions: { show: { resource: ['job'], operation: ['getResult'] } },
 		options: [
-			{ name: 'Job ID', value: 'jobId', description: 'The ID returned by Enqueue (works for every product)' },
-			{ name: 'Inference ID', value: 'inferenceId', description: 'The inference ID from a result or a webhook' },
+			{
+				name: 'Job ID',
+				value: 'jobId',
+				description: 'The ID returned by Enqueue (works for every product)',
+			},
+			{
+				name: 'Inference ID',
+				value: 'inferenceId',
+				description: 'The inference ID from a result or a webhook',
+			},
 			{ name: 'Result URL', value: 'resultUrl', description: 'The result_url of a processed job' },
 		],
 		default: 'jobId',
@@ -46,7 +54,9 @@ export const jobProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		displayOptions: { show: { resource: ['job'], operation: ['getResult'], resultBy: ['inferenceId'] } },
+		displayOptions: {
+			show: { resource: ['job'], operation: ['getResult'], resultBy: ['inferenceId'] },
+		},
 	},
 	{
 		displayName: 'Product',
@@ -54,7 +64,9 @@ export const jobProperties: INodeProperties[] = [
 		type: 'options',
 		options: productOptions,
 		default: 'extraction',
-		displayOptions: { show: { resource: ['job'], operation: ['getResult'], resultBy: ['inferenceId'] } },
+		displayOptions: {
+			show: { resource: ['job'], operation: ['getResult'], resultBy: ['inferenceId'] },
+		},
 		description: 'Which Mindee product produced the inference',
 	},
 	{
@@ -63,7 +75,9 @@ export const jobProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		displayOptions: { show: { resource: ['job'], operation: ['getResult'], resultBy: ['resultUrl'] } },
+		displayOptions: {
+			show: { resource: ['job'], operation: ['getResult'], resultBy: ['resultUrl'] },
+		},
 	},
 ];
 

@@ -19,10 +19,15 @@ export const outputProperties: INodeProperties[] = [
 			{
 				name: 'Simplified',
 				value: 'simplified',
-				description: 'One flat object per document: field: value, nested fields joined with __, metadata under "mindee"',
+				description:
+					'One flat object per document: field: value, nested fields joined with __, metadata under "mindee"',
 			},
-			{ name: 'Raw', value: 'raw', description: 'Mindee\'s inference JSON, unchanged' },
-			{ name: 'Both', value: 'both', description: 'The simplified fields, plus the raw inference under "raw"' },
+			{ name: 'Raw', value: 'raw', description: "Mindee's inference JSON, unchanged" },
+			{
+				name: 'Both',
+				value: 'both',
+				description: 'The simplified fields, plus the raw inference under "raw"',
+			},
 		],
 		default: 'simplified',
 	},
@@ -34,16 +39,22 @@ export const outputProperties: INodeProperties[] = [
 		placeholder: 'e.g. line_items',
 		displayOptions: { show: { ...whereResultsAreOutput.show, outputMode: ['simplified', 'both'] } },
 		description:
-			'Name of a list field (line_items, taxes, or splits/crops for those products) to output one item per row, with the document\'s other fields copied beside each row. Leave empty for one item per document.',
+			"Name of a list field (line_items, taxes, or splits/crops for those products) to output one item per row, with the document's other fields copied beside each row. Leave empty for one item per document.",
 	},
 	{
 		displayName: 'Route to Review Below Confidence',
 		name: REVIEW_THRESHOLD_PARAMETER,
 		type: 'options',
-		displayOptions: { show: { resource: ['extraction', 'job'], operation: ['enqueueAndPoll', 'getResult'] } },
+		displayOptions: {
+			show: { resource: ['extraction', 'job'], operation: ['enqueueAndPoll', 'getResult'] },
+		},
 		options: [
 			{ name: 'Do Not Route', value: '', description: 'One output for every document' },
-			{ name: 'Certain', value: 'Certain', description: 'Review every document with any field below Certain' },
+			{
+				name: 'Certain',
+				value: 'Certain',
+				description: 'Review every document with any field below Certain',
+			},
 			{ name: 'High', value: 'High', description: 'Review documents with any Medium or Low field' },
 			{ name: 'Medium', value: 'Medium', description: 'Review documents with any Low field' },
 		],

@@ -9,9 +9,17 @@ export const resourceProperty: INodeProperties = {
 	type: 'options',
 	noDataExpression: true,
 	options: [
-		{ name: 'Classification', value: 'classification', description: 'Tell which kind of document a file is' },
+		{
+			name: 'Classification',
+			value: 'classification',
+			description: 'Tell which kind of document a file is',
+		},
 		{ name: 'Crop', value: 'crop', description: 'Find the documents inside a photo or scan' },
-		{ name: 'Extraction', value: 'extraction', description: 'Extract fields with a Mindee extraction model' },
+		{
+			name: 'Extraction',
+			value: 'extraction',
+			description: 'Extract fields with a Mindee extraction model',
+		},
 		{ name: 'Job', value: 'job', description: 'Look up a job or fetch a result later' },
 		{ name: 'Model', value: 'model', description: 'Find your Mindee models' },
 		{ name: 'OCR', value: 'ocr', description: 'Read the full text of every page' },
@@ -46,7 +54,8 @@ function productOperation(resource: string): INodeProperties {
 			{
 				name: 'Enqueue',
 				value: 'enqueue',
-				description: 'Send the document and output the job at once; collect the result with the Mindee Webhook Trigger or Job → Get Result',
+				description:
+					'Send the document and output the job at once; collect the result with the Mindee Webhook Trigger or Job → Get Result',
 				action: `${label.verb} without waiting`,
 			},
 		],
@@ -63,7 +72,12 @@ export const operationProperties: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['job'] } },
 		options: [
-			{ name: 'Get Status', value: 'get', description: 'Get a job\'s status', action: 'Get a job status' },
+			{
+				name: 'Get Status',
+				value: 'get',
+				description: "Get a job's status",
+				action: 'Get a job status',
+			},
 			{
 				name: 'Get Result',
 				value: 'getResult',
@@ -79,7 +93,14 @@ export const operationProperties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['model'] } },
-		options: [{ name: 'Search', value: 'search', description: 'Search models by name and type', action: 'Search models' }],
+		options: [
+			{
+				name: 'Search',
+				value: 'search',
+				description: 'Search models by name and type',
+				action: 'Search models',
+			},
+		],
 		default: 'search',
 	},
 ];

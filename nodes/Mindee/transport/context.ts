@@ -6,7 +6,8 @@ import type {
 } from 'n8n-workflow';
 
 /** Every n8n context the Mindee HTTP layer is called from. */
-export type MindeeContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
+export type MindeeContext =
+	IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
 
 export const CREDENTIAL_TYPE = 'mindeePlatformApi';
 

@@ -41,7 +41,8 @@ function explain(problem: MindeeProblem, context: ErrorContext): Explanation {
 		case 403:
 			return {
 				message: `Mindee refused access: ${mindeeSays}`,
-				description: 'The API key belongs to an organisation that cannot use this model or resource.',
+				description:
+					'The API key belongs to an organisation that cannot use this model or resource.',
 			};
 		case 404:
 			if (context.purpose === 'enqueue') {
@@ -58,7 +59,10 @@ function explain(problem: MindeeProblem, context: ErrorContext): Explanation {
 						'The ID may be wrong, or Mindee already deleted the data (results are kept 12 hours by default, or deleted after the first fetch if the model is set up that way).',
 				};
 			}
-			return { message: `Mindee could not find this resource: ${mindeeSays}`, description: 'Check the Base URL in the credential.' };
+			return {
+				message: `Mindee could not find this resource: ${mindeeSays}`,
+				description: 'Check the Base URL in the credential.',
+			};
 		case 422: {
 			const fields = describeFieldErrors(problem);
 			return {
@@ -71,13 +75,14 @@ function explain(problem: MindeeProblem, context: ErrorContext): Explanation {
 			return {
 				message: 'Mindee rate limit reached (HTTP 429)',
 				description:
-					'Mindee allows 200 uploads and 1,200 status checks per minute per organisation. Lower the batch size, or set your plan\'s limits in the credential.',
+					"Mindee allows 200 uploads and 1,200 status checks per minute per organisation. Lower the batch size, or set your plan's limits in the credential.",
 			};
 		default:
 			if (problem.status >= 500) {
 				return {
 					message: `Mindee had an internal problem (HTTP ${problem.status}): ${mindeeSays}`,
-					description: 'This is on Mindee\'s side. Retry later; if it persists, check status.mindee.com.',
+					description:
+						"This is on Mindee's side. Retry later; if it persists, check status.mindee.com.",
 				};
 			}
 			return { message: `Mindee answered HTTP ${problem.status}: ${mindeeSays}`, description: '' };
@@ -85,7 +90,11 @@ function explain(problem: MindeeProblem, context: ErrorContext): Explanation {
 }
 
 /** Turns Mindee's problem details into an error whose message says what happened and what to do. */
-export function mindeeApiError(node: INode, problem: MindeeProblem, context: ErrorContext): NodeApiError {
+export function mindeeApiError(
+	node: INode,
+	problem: MindeeProblem,
+	context: ErrorContext,
+): NodeApiError {
 	const { message, description } = explain(problem, context);
 	const error = new NodeApiError(node, { ...problem } as unknown as JsonObject, {
 		message,

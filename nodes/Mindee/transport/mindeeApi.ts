@@ -58,35 +58,63 @@ export class MindeeApi {
 		return this.readJob(response.body, itemIndex);
 	}
 
-	async getResult(resultUrl: string, itemIndex?: number, priority?: number): Promise<MindeeInference> {
-		const response = await this.transport.send({ method: 'GET', url: resultUrl, purpose: 'result', itemIndex, priority });
+	async getResult(
+		resultUrl: string,
+		itemIndex?: number,
+		priority?: number,
+	): Promise<MindeeInference> {
+		const response = await this.transport.send({
+			method: 'GET',
+			url: resultUrl,
+			purpose: 'result',
+			itemIndex,
+			priority,
+		});
 		const body = response.body as IDataObject | undefined;
 		if (!body || typeof body.inference !== 'object' || body.inference === null) {
-			throw new NodeOperationError(this.context.getNode(), 'Mindee returned a result without an inference', {
-				itemIndex,
-				description: `The answer from ${resultUrl} was not a Mindee result.`,
-			});
+			throw new NodeOperationError(
+				this.context.getNode(),
+				'Mindee returned a result without an inference',
+				{
+					itemIndex,
+					description: `The answer from ${resultUrl} was not a Mindee result.`,
+				},
+			);
 		}
 		return body.inference as MindeeInference;
 	}
 
-	async searchModels(query: { name?: string; modelType?: string; page?: number; perPage?: number }): Promise<ModelSearchPage> {
+	async searchModels(query: {
+		name?: string;
+		modelType?: string;
+		page?: number;
+		perPage?: number;
+	}): Promise<ModelSearchPage> {
 		const qs: IDataObject = {};
 		if (query.name) qs.name = query.name;
 		if (query.modelType) qs.model_type = query.modelType;
 		if (query.page) qs.page = query.page;
 		if (query.perPage) qs.per_page = query.perPage;
-		const response = await this.transport.send({ method: 'GET', url: '/v2/search/models', purpose: 'search', qs });
+		const response = await this.transport.send({
+			method: 'GET',
+			url: '/v2/search/models',
+			purpose: 'search',
+			qs,
+		});
 		return response.body as ModelSearchPage;
 	}
 
 	private readJob(body: unknown, itemIndex?: number): MindeeJob {
 		const job = (body as IDataObject | undefined)?.job as MindeeJob | undefined;
 		if (!job || typeof job.id !== 'string' || typeof job.polling_url !== 'string') {
-			throw new NodeOperationError(this.context.getNode(), 'Mindee returned an answer without a job', {
-				itemIndex,
-				description: 'Expected {"job": {...}} from Mindee. Check the Base URL in the credential.',
-			});
+			throw new NodeOperationError(
+				this.context.getNode(),
+				'Mindee returned an answer without a job',
+				{
+					itemIndex,
+					description: 'Expected {"job": {...}} from Mindee. Check the Base URL in the credential.',
+				},
+			);
 		}
 		return job;
 	}

@@ -29,7 +29,9 @@ function quote(value: string): string {
 }
 
 /** Node's Readable class, found on the stream n8n gave us: community nodes may not import 'stream'. */
-function readableClassOf(stream: BinaryStream): { from: (source: AsyncIterable<Buffer>) => BinaryStream } | undefined {
+function readableClassOf(
+	stream: BinaryStream,
+): { from: (source: AsyncIterable<Buffer>) => BinaryStream } | undefined {
 	for (let proto = Object.getPrototypeOf(stream); proto; proto = Object.getPrototypeOf(proto)) {
 		const candidate = proto.constructor as { name?: string; from?: unknown };
 		if (candidate?.name === 'Readable' && typeof candidate.from === 'function') {
@@ -39,7 +41,11 @@ function readableClassOf(stream: BinaryStream): { from: (source: AsyncIterable<B
 	return undefined;
 }
 
-async function* concatenate(head: Buffer, file: AsyncIterable<Buffer>, tail: Buffer): AsyncGenerator<Buffer> {
+async function* concatenate(
+	head: Buffer,
+	file: AsyncIterable<Buffer>,
+	tail: Buffer,
+): AsyncGenerator<Buffer> {
 	yield head;
 	for await (const chunk of file) yield chunk;
 	yield tail;

@@ -94,7 +94,8 @@ export class SlidingWindowLimiter {
 		while (
 			index > 0 &&
 			(this.waiters[index - 1].priority > waiter.priority ||
-				(this.waiters[index - 1].priority === waiter.priority && this.waiters[index - 1].sequence > waiter.sequence))
+				(this.waiters[index - 1].priority === waiter.priority &&
+					this.waiters[index - 1].sequence > waiter.sequence))
 		) {
 			index--;
 		}
@@ -143,7 +144,11 @@ export interface RateLimits {
 	processSharePercent: number;
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimits = { postsPerMinute: 200, getsPerMinute: 1200, processSharePercent: 100 };
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+	postsPerMinute: 200,
+	getsPerMinute: 1200,
+	processSharePercent: 100,
+};
 
 export interface RateBudget {
 	post: SlidingWindowLimiter;
@@ -168,7 +173,10 @@ function share(limit: number, percent: number): number {
 export function budgetFor(key: string, limits: RateLimits, windowMs?: number): RateBudget {
 	let budget = budgets.get(key);
 	if (!budget) {
-		budget = { post: new SlidingWindowLimiter(1, windowMs), get: new SlidingWindowLimiter(1, windowMs) };
+		budget = {
+			post: new SlidingWindowLimiter(1, windowMs),
+			get: new SlidingWindowLimiter(1, windowMs),
+		};
 		budgets.set(key, budget);
 	}
 	budget.post.setLimit(share(limits.postsPerMinute, limits.processSharePercent));

@@ -12,7 +12,13 @@ import { CREDENTIAL_TYPE, DEFAULT_BASE_URL, type MindeeContext } from './context
 import { mindeeApiError, type RequestPurpose } from './errors';
 import type { BinaryStream } from './multipart';
 import { toProblem } from './problemDetails';
-import { budgetFor, DEFAULT_RATE_LIMITS, organisationKey, type RateBudget, type RateLimits } from './rateBudget';
+import {
+	budgetFor,
+	DEFAULT_RATE_LIMITS,
+	organisationKey,
+	type RateBudget,
+	type RateLimits,
+} from './rateBudget';
 import { decideRetry, type Failure } from './retryPolicy';
 import { isSameOrigin, normaliseBaseUrl, resolveUrl } from './urls';
 import { USER_AGENT } from './userAgent';
@@ -41,11 +47,15 @@ export interface MindeeResponse {
 }
 
 function readRateLimits(credentials: IDataObject): RateLimits {
-	const number = (value: unknown, fallback: number) => (typeof value === 'number' && value > 0 ? value : fallback);
+	const number = (value: unknown, fallback: number) =>
+		typeof value === 'number' && value > 0 ? value : fallback;
 	return {
 		postsPerMinute: number(credentials.postsPerMinute, DEFAULT_RATE_LIMITS.postsPerMinute),
 		getsPerMinute: number(credentials.getsPerMinute, DEFAULT_RATE_LIMITS.getsPerMinute),
-		processSharePercent: number(credentials.processSharePercent, DEFAULT_RATE_LIMITS.processSharePercent),
+		processSharePercent: number(
+			credentials.processSharePercent,
+			DEFAULT_RATE_LIMITS.processSharePercent,
+		),
 	};
 }
 
@@ -83,16 +93,22 @@ export class MindeeTransport {
 	}
 
 	private get signal(): AbortSignal | undefined {
-		return 'getExecutionCancelSignal' in this.context ? this.context.getExecutionCancelSignal() : undefined;
+		return 'getExecutionCancelSignal' in this.context
+			? this.context.getExecutionCancelSignal()
+			: undefined;
 	}
 
 	async send(request: MindeeRequest): Promise<MindeeResponse> {
 		const url = resolveUrl(this.baseUrl, request.url);
 		if (!isSameOrigin(url, this.baseUrl)) {
-			throw new NodeOperationError(this.context.getNode(), `Mindee returned a URL on another host: ${url}`, {
-				itemIndex: request.itemIndex,
-				description: `The API key is only sent to ${this.baseUrl}. If Mindee moved its API, update the Base URL in the credential.`,
-			});
+			throw new NodeOperationError(
+				this.context.getNode(),
+				`Mindee returned a URL on another host: ${url}`,
+				{
+					itemIndex: request.itemIndex,
+					description: `The API key is only sent to ${this.baseUrl}. If Mindee moved its API, update the Base URL in the credential.`,
+				},
+			);
 		}
 		const limiter = request.method === 'POST' ? this.budget.post : this.budget.get;
 
@@ -107,9 +123,14 @@ export class MindeeTransport {
 			} catch (error) {
 				limiter.settle(slot);
 				if (this.signal?.aborted) throw this.cancelled(request);
-				const decision = decideRetry(request.method, { kind: 'network', code: networkCode(error) }, attempt);
+				const decision = decideRetry(
+					request.method,
+					{ kind: 'network', code: networkCode(error) },
+					attempt,
+				);
 				if (!decision.retry) throw this.networkError(error, request);
-				if (!(await sleepUnlessCancelled(decision.delayMs, this.signal))) throw this.cancelled(request);
+				if (!(await sleepUnlessCancelled(decision.delayMs, this.signal)))
+					throw this.cancelled(request);
 				continue;
 			}
 
@@ -117,7 +138,11 @@ export class MindeeTransport {
 			if ((statusCode >= 200 && statusCode < 300) || request.acceptStatuses?.includes(statusCode)) {
 				return { statusCode, headers: response.headers ?? {}, body: parseBody(response.body) };
 			}
-			const failure: Failure = { kind: 'status', status: statusCode, retryAfter: response.headers?.['retry-after'] };
+			const failure: Failure = {
+				kind: 'status',
+				status: statusCode,
+				retryAfter: response.headers?.['retry-after'],
+			};
 			const decision = decideRetry(request.method, failure, attempt);
 			if (!decision.retry) {
 				throw mindeeApiError(this.context.getNode(), toProblem(statusCode, response.body), {
@@ -128,7 +153,8 @@ export class MindeeTransport {
 				});
 			}
 			if (decision.rateLimited) limiter.pauseUntil(Date.now() + decision.delayMs);
-			if (!(await sleepUnlessCancelled(decision.delayMs, this.signal))) throw this.cancelled(request);
+			if (!(await sleepUnlessCancelled(decision.delayMs, this.signal)))
+				throw this.cancelled(request);
 		}
 	}
 
@@ -154,17 +180,23 @@ export class MindeeTransport {
 
 	/** n8n reports the execution as canceled (not failed) when the message says "canceled". */
 	private cancelled(request: MindeeRequest): NodeOperationError {
-		return new NodeOperationError(this.context.getNode(), 'The execution was canceled', { itemIndex: request.itemIndex });
+		return new NodeOperationError(this.context.getNode(), 'The execution was canceled', {
+			itemIndex: request.itemIndex,
+		});
 	}
 
 	private networkError(error: unknown, request: MindeeRequest): NodeApiError {
 		const reason = error instanceof Error ? error.message : String(error);
 		const code = networkCode(error);
-		return new NodeApiError(this.context.getNode(), { message: reason, code: code ?? null } as JsonObject, {
-			message: `Could not reach Mindee at ${this.baseUrl}${code ? ` (${code})` : ''}`,
-			description: `${reason}\nCheck the Base URL in the credential and that n8n can reach it (proxy and firewall settings).`,
-			itemIndex: request.itemIndex,
-		});
+		return new NodeApiError(
+			this.context.getNode(),
+			{ message: reason, code: code ?? null } as JsonObject,
+			{
+				message: `Could not reach Mindee at ${this.baseUrl}${code ? ` (${code})` : ''}`,
+				description: `${reason}\nCheck the Base URL in the credential and that n8n can reach it (proxy and firewall settings).`,
+				itemIndex: request.itemIndex,
+			},
+		);
 	}
 }
 

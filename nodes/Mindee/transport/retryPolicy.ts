@@ -13,9 +13,17 @@ const MAX_BACKOFF_MS = 30_000;
 /** Network errors where the request never reached Mindee (a wrong host name is not retried). */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN']);
 /** Network errors where a GET can safely be repeated. */
-const TRANSIENT_CODES = new Set([...NOT_SENT_CODES, 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+const TRANSIENT_CODES = new Set([
+	...NOT_SENT_CODES,
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'EPIPE',
+	'ECONNABORTED',
+	'UND_ERR_SOCKET',
+]);
 
-export type Failure = { kind: 'status'; status: number; retryAfter?: unknown } | { kind: 'network'; code?: string };
+export type Failure =
+	{ kind: 'status'; status: number; retryAfter?: unknown } | { kind: 'network'; code?: string };
 
 export interface RetryDecision {
 	retry: boolean;
@@ -57,7 +65,11 @@ export function decideRetry(
 		}
 		const retryable = isGet ? failure.status >= 500 : failure.status === 503;
 		if (!retryable || attempt >= MAX_ATTEMPTS.serverError) return NO_RETRY;
-		return { retry: true, delayMs: parseRetryAfter(failure.retryAfter) ?? backoffMs(attempt, random), rateLimited: false };
+		return {
+			retry: true,
+			delayMs: parseRetryAfter(failure.retryAfter) ?? backoffMs(attempt, random),
+			rateLimited: false,
+		};
 	}
 	const code = failure.code ?? '';
 	const retryable = isGet ? TRANSIENT_CODES.has(code) : NOT_SENT_CODES.has(code);

@@ -6,7 +6,9 @@ export function normaliseBaseUrl(baseUrl: unknown, fallback: string): string {
 
 /** Absolute URL for a path ("/v2/…") or an absolute URL Mindee gave us. */
 export function resolveUrl(baseUrl: string, pathOrUrl: string): string {
-	return /^https?:\/\//i.test(pathOrUrl) ? pathOrUrl : `${baseUrl}${pathOrUrl.startsWith('/') ? '' : '/'}${pathOrUrl}`;
+	return /^https?:\/\//i.test(pathOrUrl)
+		? pathOrUrl
+		: `${baseUrl}${pathOrUrl.startsWith('/') ? '' : '/'}${pathOrUrl}`;
 }
 
 /**
