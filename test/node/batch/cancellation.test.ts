@@ -26,12 +26,14 @@ async function cancelMidBatch(options: { continueOnFail: boolean; getErrorRate?:
 	const documents = makeDocuments(DOCUMENTS);
 	const controller = new AbortController();
 	let cancelledAt = 0;
-	// Cancel once the batch is really under way (20 uploads in, polls due), however slow the machine:
+	// Cancel once the batch is really under way (20 uploads in, polling begun), however slow the machine:
 	// a fixed timer would fire before anything was sent when the CPU is busy.
 	let watching = true;
 	const watcher = (async () => {
 		const deadline = Date.now() + 30_000;
-		while (watching && Date.now() < deadline && fake.requests.filter(isEnqueue).length < 20) await delay(50);
+		const underWay = () =>
+			fake.requests.filter(isEnqueue).length >= 20 && fake.requests.some((request) => request.method === 'GET');
+		while (watching && Date.now() < deadline && !underWay()) await delay(50);
 		await delay(CANCEL_AFTER_MS - 2_000);
 		if (!watching) return;
 		cancelledAt = Date.now();
