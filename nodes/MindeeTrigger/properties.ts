@@ -3,7 +3,8 @@ import type { INodeProperties } from 'n8n-workflow';
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
-			'<b>Set up in Mindee</b><ol><li>Open <a href="https://app.mindee.com" target="_blank">app.mindee.com</a> → your model → <b>Webhooks</b> → <b>Add Webhook</b>.</li><li>Paste this node\'s <b>Production URL</b> (under Webhook URLs above) and save. It must be public HTTPS.</li><li>Copy the webhook\'s <b>Signing Secret</b> into the credential below.</li><li>Copy the webhook\'s <b>ID</b> into the Mindee node\'s <i>Options → Webhook IDs</i> when you enqueue documents.</li><li>Activate this workflow.</li></ol>',
+			// n8n 2.x keeps only <a>, <ul> and <li> in notices, so the steps are numbered in the text.
+			'Set up in Mindee:<ul><li>1. Open <a href="https://app.mindee.com" target="_blank">app.mindee.com</a> → your model → Webhooks → Add Webhook.</li><li>2. Paste this node\'s Production URL (under Webhook URLs above) and save. It must be public HTTPS.</li><li>3. Copy the webhook\'s Signing Secret into the credential below.</li><li>4. Copy the webhook\'s ID into the Mindee node\'s Options → Webhook IDs when you enqueue documents.</li><li>5. Activate this workflow.</li></ul>',
 		name: 'setupNotice',
 		type: 'notice',
 		default: '',

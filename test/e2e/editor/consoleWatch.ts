@@ -1,0 +1,121 @@
+/**
+ * Collects what the page reports on its console (errors and warnings) and its uncaught exceptions,
+ * each tagged with the panel of ours that was open at that moment (`within('Mindee node panel', …)`).
+ *
+ * A message FAILS the test when it is an error (console.error or an uncaught exception) and either
+ *  - occurred while one of our panels was open (credential modal, Mindee node panel, a run of the
+ *    workflow, trigger panel), or
+ *  - mentions our package anywhere (node, credential, package or type names),
+ * unless it matches IGNORED below. Errors elsewhere that do not mention us (n8n's own pages) are
+ * reported but do not fail: they are n8n's, not this package's.
+ */
+import type { ConsoleMessage, Page } from 'playwright-core';
+
+export interface ConsoleEntry {
+	kind: 'error' | 'warning' | 'pageerror';
+	text: string;
+	/** Source URL of the message, when the browser gives one. */
+	url?: string;
+	/** The panel of ours that was open, or null. */
+	panel: string | null;
+}
+
+/** Anything naming this package, its nodes or credentials. */
+const MENTIONS_US = /mindee/i;
+
+/**
+ * Known noise, unrelated to our panels. Each entry says why it is safe to ignore.
+ * Keep this list short: a new entry needs a reason that holds whatever our nodes do.
+ */
+export const IGNORED: Array<{
+	reason: string;
+	test: (entry: ConsoleEntry, origin: string) => boolean;
+}> = [
+	{
+		reason:
+			'a resource on another host failed to load: this machine has no internet, and the editor may ' +
+			'reach for n8n.io / telemetry / CDN hosts; our nodes and credentials only load from the n8n origin',
+		test: (entry, origin) =>
+			entry.kind === 'error' &&
+			/^Failed to load resource/.test(entry.text) &&
+			!!entry.url &&
+			!entry.url.startsWith(origin),
+	},
+];
+
+export class ConsoleWatch {
+	readonly entries: ConsoleEntry[] = [];
+	private panel: string | null = null;
+
+	constructor(
+		readonly page: Page,
+		/** The n8n origin, e.g. http://127.0.0.1:5678 (resources from it are never ignored). */
+		readonly origin: string,
+	) {
+		page.on('console', (message: ConsoleMessage) => {
+			const type = message.type();
+			if (type !== 'error' && type !== 'warning') return;
+			this.entries.push({
+				kind: type === 'error' ? 'error' : 'warning',
+				text: message.text(),
+				url: message.location()?.url || undefined,
+				panel: this.panel,
+			});
+		});
+		page.on('pageerror', (error: Error) => {
+			this.entries.push({
+				kind: 'pageerror',
+				text: error.stack || `${error.name}: ${error.message}`,
+				panel: this.panel,
+			});
+		});
+	}
+
+	/** Runs `action` with `panel` marked open; whatever the page reports meanwhile is ours. */
+	async within<T>(panel: string, action: () => Promise<T>): Promise<T> {
+		const previous = this.panel;
+		this.panel = panel;
+		try {
+			return await action();
+		} finally {
+			// Late messages (a request answered after the panel closed) are still attributed to it.
+			await this.page.waitForTimeout(300).catch(() => undefined);
+			this.panel = previous;
+		}
+	}
+
+	private ignoredBy(entry: ConsoleEntry) {
+		return IGNORED.find((rule) => rule.test(entry, this.origin));
+	}
+
+	/** Errors that fail the test (see the header). */
+	failures(): ConsoleEntry[] {
+		return this.entries.filter(
+			(entry) =>
+				entry.kind !== 'warning' &&
+				(entry.panel !== null || MENTIONS_US.test(`${entry.text} ${entry.url ?? ''}`)) &&
+				!this.ignoredBy(entry),
+		);
+	}
+
+	/** Everything else worth printing: n8n's own errors elsewhere, warnings, ignored noise. */
+	notes(): string[] {
+		const failing = new Set(this.failures());
+		return this.entries
+			.filter((entry) => !failing.has(entry))
+			.map((entry) => {
+				const rule = this.ignoredBy(entry);
+				return `${format(entry)}${rule ? `  [ignored: ${rule.reason}]` : ''}`;
+			});
+	}
+
+	report(entries = this.failures()): string {
+		return entries.map(format).join('\n');
+	}
+}
+
+function format(entry: ConsoleEntry): string {
+	return `[${entry.kind}${entry.panel ? ` while "${entry.panel}" was open` : ''}] ${entry.text}${
+		entry.url ? ` (${entry.url})` : ''
+	}`;
+}
