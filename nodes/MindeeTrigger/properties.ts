@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { outputModeProperty, splitListFieldProperty } from '../Mindee/properties/output';
+
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
@@ -51,35 +53,8 @@ export const triggerProperties: INodeProperties[] = [
 		description:
 			"Whether to activate even when n8n's webhook URL is not https://. Mindee itself only delivers to HTTPS.",
 	},
-	{
-		displayName: 'Output',
-		name: 'outputMode',
-		type: 'options',
-		options: [
-			{
-				name: 'Simplified',
-				value: 'simplified',
-				description: "The same flat fields as the Mindee node's Simplified output",
-			},
-			{ name: 'Raw', value: 'raw', description: "Mindee's inference JSON, unchanged" },
-			{
-				name: 'Both',
-				value: 'both',
-				description: 'The simplified fields, plus the raw inference under "raw"',
-			},
-		],
-		default: 'simplified',
-	},
-	{
-		displayName: 'Split Into Items',
-		name: 'splitListField',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. line_items',
-		displayOptions: { show: { outputMode: ['simplified', 'both'] } },
-		description:
-			"Name of a list field to output one item per row, with the document's other fields beside each row",
-	},
+	outputModeProperty(),
+	splitListFieldProperty(),
 	{
 		displayName: 'Filters',
 		name: 'filters',

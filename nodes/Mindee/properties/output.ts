@@ -9,12 +9,15 @@ const whereResultsAreOutput = {
 
 export const REVIEW_THRESHOLD_PARAMETER = 'reviewThreshold';
 
-export const outputProperties: INodeProperties[] = [
-	{
+/** The Output choice, shared with the Mindee Webhook Trigger so both shape results alike. */
+export function outputModeProperty(
+	displayOptions?: INodeProperties['displayOptions'],
+): INodeProperties {
+	return {
 		displayName: 'Output',
 		name: 'outputMode',
 		type: 'options',
-		displayOptions: whereResultsAreOutput,
+		displayOptions,
 		options: [
 			{
 				name: 'Simplified',
@@ -30,17 +33,26 @@ export const outputProperties: INodeProperties[] = [
 			},
 		],
 		default: 'simplified',
-	},
-	{
+	};
+}
+
+/** Split Into Items, shown only where the output is simplified. */
+export function splitListFieldProperty(show: Record<string, string[]> = {}): INodeProperties {
+	return {
 		displayName: 'Split Into Items',
 		name: 'splitListField',
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. line_items',
-		displayOptions: { show: { ...whereResultsAreOutput.show, outputMode: ['simplified', 'both'] } },
+		displayOptions: { show: { ...show, outputMode: ['simplified', 'both'] } },
 		description:
 			"Name of a list field (line_items, taxes, or splits/crops for those products) to output one item per row, with the document's other fields copied beside each row. Leave empty for one item per document.",
-	},
+	};
+}
+
+export const outputProperties: INodeProperties[] = [
+	outputModeProperty(whereResultsAreOutput),
+	splitListFieldProperty(whereResultsAreOutput.show),
 	{
 		displayName: 'Route to Review Below Confidence',
 		name: REVIEW_THRESHOLD_PARAMETER,
