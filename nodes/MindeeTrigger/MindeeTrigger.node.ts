@@ -103,7 +103,8 @@ export class MindeeTrigger implements INodeType {
 			/** The webhook stays in Mindee until removed there; forget what activation recorded. */
 			async delete(this: IHookFunctions): Promise<boolean> {
 				const staticData = this.getWorkflowStaticData('node');
-				const wasActive = staticData.webhookUrl !== undefined || staticData.registeredOn !== undefined;
+				const wasActive =
+					staticData.webhookUrl !== undefined || staticData.registeredOn !== undefined;
 				delete staticData.webhookUrl;
 				delete staticData.registeredOn;
 				// n8n also calls this after a refused activation; only a real deactivation gets the hint.

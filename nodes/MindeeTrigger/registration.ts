@@ -4,8 +4,6 @@ import { NodeOperationError } from 'n8n-workflow';
 import { MindeeApi } from '../Mindee/transport/mindeeApi';
 import type { MindeeModel } from '../Mindee/transport/types';
 
-const PAGE_SIZE = 50;
-
 /**
  * Mindee webhooks are created by hand in app.mindee.com; there is no API to register one. So
  * activation does what can be done: refuse a URL Mindee would reject, and, with a Mindee
@@ -38,16 +36,6 @@ export function modelIdsFilter(context: IHookFunctions): string[] {
 		.filter(Boolean);
 }
 
-async function listModels(context: IHookFunctions): Promise<MindeeModel[]> {
-	const api = await MindeeApi.create(context);
-	const models: MindeeModel[] = [];
-	for (let page = 1; ; page++) {
-		const result = await api.searchModels({ page, perPage: PAGE_SIZE });
-		models.push(...(result.models ?? []));
-		if (!result.models?.length || page >= (result.pagination?.total_pages ?? page)) return models;
-	}
-}
-
 export interface RegistrationStatus {
 	url: string;
 	/** Models to check: those in the Model IDs filter, or every model of the organisation. */
@@ -62,7 +50,7 @@ export async function lookUpRegistration(
 	url: string,
 ): Promise<RegistrationStatus> {
 	const wanted = modelIdsFilter(context);
-	const models = await listModels(context);
+	const models = await (await MindeeApi.create(context)).listModels({});
 	const checked = wanted.length ? models.filter((model) => wanted.includes(model.id)) : models;
 	const unknown = wanted.filter((id) => !models.some((model) => model.id === id));
 	if (unknown.length) {

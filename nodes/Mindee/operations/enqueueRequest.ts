@@ -8,10 +8,10 @@ import {
 	type DocumentSource,
 	type InputType,
 } from '../input/documentSource';
+import { isUuid } from '../input/uuid';
 import type { FormFields, MultipartFile } from '../transport/multipart';
 import type { MindeeProduct } from '../transport/types';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TRI_STATE_FIELDS: Array<[option: string, field: string]> = [
 	['rag', 'rag'],
 	['rawText', 'raw_text'],
@@ -37,7 +37,7 @@ function readModelId(ctx: IExecuteFunctions, itemIndex: number): string {
 				'Pick a model from the list, or paste its ID from app.mindee.com → your model → API.',
 		});
 	}
-	if (!UUID.test(modelId)) {
+	if (!isUuid(modelId)) {
 		throw new NodeOperationError(ctx.getNode(), `"${modelId}" is not a Mindee model ID`, {
 			itemIndex,
 			description:
@@ -69,7 +69,7 @@ async function readSource(
 function readWebhookIds(ctx: IExecuteFunctions, itemIndex: number, raw: unknown): string[] {
 	const list = Array.isArray(raw) ? raw.map(String) : String(raw ?? '').split(',');
 	const ids = list.map((id) => id.trim()).filter(Boolean);
-	const invalid = ids.filter((id) => !UUID.test(id));
+	const invalid = ids.filter((id) => !isUuid(id));
 	if (invalid.length) {
 		throw new NodeOperationError(ctx.getNode(), `Not a webhook ID: ${invalid.join(', ')}`, {
 			itemIndex,

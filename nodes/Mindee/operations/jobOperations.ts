@@ -1,15 +1,15 @@
 import { NodeOperationError } from 'n8n-workflow';
 
+import { isUuid } from '../input/uuid';
+import { detectProduct } from '../output';
 import { jobFailedError } from '../transport/jobErrors';
-import { PRODUCTS, type MindeeInference, type MindeeProduct } from '../transport/types';
+import { PRODUCTS, type MindeeProduct } from '../transport/types';
 import { pairedItem, resultOutputs } from './resultItems';
 import type { Operation, OperationContext } from './types';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function readId({ ctx, itemIndex }: OperationContext, parameter: string, label: string): string {
 	const id = String(ctx.getNodeParameter(parameter, itemIndex, '') ?? '').trim();
-	if (!UUID.test(id)) {
+	if (!isUuid(id)) {
 		throw new NodeOperationError(ctx.getNode(), `"${id}" is not a Mindee ${label}`, {
 			itemIndex,
 			description: `A ${label} is a UUID, as found in the "id" of the job that Enqueue returned.`,
@@ -24,16 +24,6 @@ export function productFromResultUrl(url: string): MindeeProduct | undefined {
 	if (slug && (PRODUCTS as readonly string[]).includes(slug)) return slug as MindeeProduct;
 	if (/\/v2\/inferences\//.test(url)) return 'extraction';
 	return undefined;
-}
-
-/** Which product a result came from, judged from its result block when the URL does not tell. */
-export function productFromInference(inference: MindeeInference): MindeeProduct {
-	const result = inference.result ?? {};
-	if ('classification' in result) return 'classification';
-	if ('crops' in result) return 'crop';
-	if ('splits' in result) return 'split';
-	if ('pages' in result && !('fields' in result)) return 'ocr';
-	return 'extraction';
 }
 
 export const getJob: Operation = async (operation) => {
@@ -66,6 +56,6 @@ export const getResult: Operation = async (operation) => {
 		resultUrl = job.result_url;
 	}
 	const inference = await api.getResult(resultUrl, itemIndex);
-	const product = productFromResultUrl(resultUrl) ?? productFromInference(inference);
+	const product = productFromResultUrl(resultUrl) ?? detectProduct(inference) ?? 'extraction';
 	return resultOutputs(ctx, itemIndex, inference, product);
 };

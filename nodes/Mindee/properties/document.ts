@@ -1,11 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { UUID_PATTERN } from '../input/uuid';
 import { PRODUCT_RESOURCES } from './resources';
 
 const forProducts = { show: { resource: PRODUCT_RESOURCES } };
-
-export const UUID_PATTERN =
-	'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 export const modelProperty: INodeProperties = {
 	displayName: 'Model',

@@ -4,7 +4,16 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { MindeeContext } from './context';
 import { buildMultipartBody, type FormFields, type MultipartFile } from './multipart';
 import { MindeeTransport } from './request';
-import type { MindeeInference, MindeeJob, MindeeProduct, ModelSearchPage } from './types';
+import type {
+	MindeeInference,
+	MindeeJob,
+	MindeeModel,
+	MindeeProduct,
+	ModelSearchPage,
+} from './types';
+
+/** Models per search page, as Mindee's own integrations ask for. */
+const MODEL_PAGE_SIZE = 50;
 
 /** Mindee V2's routes, one method each (wire facts: reference §2–§8). */
 export class MindeeApi {
@@ -102,6 +111,23 @@ export class MindeeApi {
 			qs,
 		});
 		return response.body as ModelSearchPage;
+	}
+
+	/** Every model matching the query, page after page, up to `limit`. */
+	async listModels(query: {
+		name?: string;
+		modelType?: string;
+		limit?: number;
+	}): Promise<MindeeModel[]> {
+		const limit = query.limit ?? Infinity;
+		const models: MindeeModel[] = [];
+		for (let page = 1; models.length < limit; page++) {
+			const result = await this.searchModels({ ...query, page, perPage: MODEL_PAGE_SIZE });
+			const found = result.models ?? [];
+			models.push(...found.slice(0, limit - models.length));
+			if (found.length === 0 || page >= (result.pagination?.total_pages ?? page)) break;
+		}
+		return models;
 	}
 
 	private readJob(body: unknown, itemIndex?: number): MindeeJob {
