@@ -4,7 +4,10 @@
  * exactly one output item (a result or an error item) at its own position and paired to itself,
  * each document is enqueued exactly once, and failures carry Mindee's code and detail.
  */
-import { startFakeMindee, type FakeMindee, type RecordedRequest } from '../../fake-mindee/server';
+import { budgetFor, DEFAULT_RATE_LIMITS, organisationKey } from '../../../nodes/Mindee/transport/rateBudget';
+import * as retryPolicy from '../../../nodes/Mindee/transport/retryPolicy';
+import type { RetryDecision } from '../../../nodes/Mindee/transport/retryPolicy';
+import { startFakeMindee, type FakeMindee } from '../../fake-mindee/server';
 import { runMindeeNode } from '../harness';
 import {
 	acceptedEnqueuesPerDocument,
@@ -23,6 +26,7 @@ jest.setTimeout(120_000);
 let fake: FakeMindee;
 
 afterEach(async () => {
+	jest.restoreAllMocks();
 	await fake?.stop();
 });
 
@@ -137,9 +141,41 @@ describe('a job id that Mindee does not know', () => {
 	});
 });
 
-/** Requests of `method` that arrived between `from` and `to` (ms timestamps, inclusive). */
-function arrivalsBetween(requests: RecordedRequest[], method: string, from: number, to: number): RecordedRequest[] {
-	return requests.filter((request) => request.method === method && request.at >= from && request.at <= to);
+type RequestKind = 'post' | 'get';
+
+/**
+ * What the node itself decided during a run, read off its rate budget (the one place where it
+ * holds requests back): each pause it took after a 429 and each request slot it granted. These are
+ * the node's decisions, so asserting on them holds however busy the machine is; arrival times at
+ * the server would also count requests that were already on their way.
+ */
+function watchRateBudget(baseUrl: string, apiKey: string) {
+	const budget = budgetFor(organisationKey(baseUrl, apiKey), DEFAULT_RATE_LIMITS);
+	const pauses: Array<{ kind: RequestKind; at: number; until: number }> = [];
+	const grants: Array<{ kind: RequestKind; at: number }> = [];
+	for (const kind of ['post', 'get'] as const) {
+		const limiter = budget[kind];
+		const pauseUntil = limiter.pauseUntil.bind(limiter);
+		const acquire = limiter.acquire.bind(limiter);
+		jest.spyOn(limiter, 'pauseUntil').mockImplementation((until) => {
+			pauses.push({ kind, at: Date.now(), until });
+			pauseUntil(until);
+		});
+		jest.spyOn(limiter, 'acquire').mockImplementation(async (priority, signal) => {
+			const slot = await acquire(priority, signal);
+			// A slot is the time it was granted, stamped by the limiter itself.
+			if (slot !== false) grants.push({ kind, at: slot });
+			return slot;
+		});
+	}
+	return {
+		pauses,
+		/** Slots granted while a pause of their kind was running (granted in the pause's own millisecond counts as before it). */
+		grantedDuringPauses: () =>
+			grants.filter((grant) =>
+				pauses.some((pause) => pause.kind === grant.kind && grant.at > pause.at && grant.at < pause.until),
+			),
+	};
 }
 
 describe('a window of HTTP 429 on every request', () => {
@@ -153,6 +189,8 @@ describe('a window of HTTP 429 on every request', () => {
 	 */
 	async function runThroughWindow(retryAfterSeconds?: number) {
 		fake = await startFakeMindee({ processingMs: 300 });
+		const rateBudget = watchRateBudget(fake.url, fake.apiKey);
+		const decideRetrySpy = jest.spyOn(retryPolicy, 'decideRetry');
 		const documents = makeDocuments(DOCUMENTS);
 		let openedAt = 0;
 		const stopWatching = when(
@@ -174,6 +212,11 @@ describe('a window of HTTP 429 on every request', () => {
 		expect(result.status).toBe('success');
 
 		const rateLimited = fake.requests.filter((request) => request.status === 429);
+		const retryDecisions = decideRetrySpy.mock.calls.map(([, failure, attempt], call) => ({
+			failure,
+			attempt,
+			decision: decideRetrySpy.mock.results[call].value as RetryDecision,
+		}));
 		// Both uploads and polls ran into the window, and the node kept going after it.
 		expect(rateLimited.some(isEnqueue)).toBe(true);
 		expect(rateLimited.some((request) => request.method === 'GET')).toBe(true);
@@ -183,30 +226,38 @@ describe('a window of HTTP 429 on every request', () => {
 		expectEachDocumentEnqueuedOnce(fake, documents);
 		const { errors } = expectOneResultPerItem(result.output, documents, fake);
 		expect(errors).toEqual([]);
-		return { rateLimited, openedAt };
+		return { rateLimited, rateBudget, retryDecisions };
 	}
 
 	it('waits as long as Retry-After says, then retries uploads and polls', async () => {
-		const { rateLimited } = await runThroughWindow(2);
-		// After a 429 with "Retry-After: 2", nothing of that kind is sent for 2 s; only requests
-		// already on their way (a few milliseconds) may still arrive.
-		for (const limited of rateLimited) {
-			expect(limited.method === 'GET' || isEnqueue(limited)).toBe(true);
-			const early = arrivalsBetween(fake.requests, limited.method, limited.at + 250, limited.at + 2000 - 100);
-			expect(early.map((request) => ({ afterMs: request.at - limited.at, path: request.path, status: request.status }))).toEqual([]);
-		}
+		const { rateLimited, rateBudget, retryDecisions } = await runThroughWindow(2);
+		// Each 429 was answered with the 2 s wait Mindee asked for, that wait paused its kind of
+		// request, and no upload or poll was let go while a pause of its kind ran.
+		const rateLimitDecisions = retryDecisions.filter(({ failure }) => failure.kind === 'status' && failure.status === 429);
+		expect(rateLimitDecisions.length).toBe(rateLimited.length);
+		for (const { decision } of rateLimitDecisions) expect(decision).toEqual({ retry: true, delayMs: 2000, rateLimited: true });
+		const kinds = new Set(rateBudget.pauses.map((pause) => pause.kind));
+		expect([...kinds].sort()).toEqual(['get', 'post']);
+		expect(rateBudget.grantedDuringPauses()).toEqual([]);
 		// Over a 3 s window that is two rounds of 429s: at most one per request in flight each time.
 		expect(rateLimited.length).toBeLessThanOrEqual(2 * 2 * PARALLEL);
 	});
 
 	it('backs off exponentially when Mindee sends no Retry-After', async () => {
-		const { rateLimited } = await runThroughWindow(undefined);
-		// The shortest first backoff is 500 ms (half of 1 s, with jitter): the kind that got a 429
-		// holds off at least that long, apart from requests already on their way.
-		for (const limited of rateLimited) {
-			const early = arrivalsBetween(fake.requests, limited.method, limited.at + 250, limited.at + 450);
-			expect(early.map((request) => ({ afterMs: request.at - limited.at, path: request.path, status: request.status }))).toEqual([]);
+		const { rateLimited, rateBudget, retryDecisions } = await runThroughWindow(undefined);
+		// The shortest first backoff is 500 ms (half of 1 s, with jitter), doubling per attempt: each
+		// 429 was answered with such a wait, it paused its kind, and nothing of that kind was let go
+		// meanwhile.
+		const rateLimitDecisions = retryDecisions.filter(({ failure }) => failure.kind === 'status' && failure.status === 429);
+		expect(rateLimitDecisions.length).toBe(rateLimited.length);
+		for (const { attempt, decision } of rateLimitDecisions) {
+			const step = Math.min(30_000, 1000 * 2 ** (attempt - 1));
+			expect(decision).toMatchObject({ retry: true, rateLimited: true });
+			expect(decision.delayMs).toBeGreaterThanOrEqual(step / 2);
+			expect(decision.delayMs).toBeLessThanOrEqual(step);
 		}
+		expect(rateBudget.pauses.length).toBeGreaterThan(0);
+		expect(rateBudget.grantedDuringPauses()).toEqual([]);
 		// Backoff doubles (0.5–1 s, 1–2 s, 2–4 s): a few rounds over a 3 s window, not a storm.
 		expect(rateLimited.length).toBeLessThanOrEqual(4 * 2 * PARALLEL);
 	});
