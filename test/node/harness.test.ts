@@ -310,7 +310,6 @@ describe('node test harness (n8n-core WorkflowExecute)', () => {
 
 	it('cancels a running execution: the node sees getExecutionCancelSignal() fire', async () => {
 		cancelSignalFired = undefined;
-		const started = Date.now();
 		const result = await runWorkflow({
 			nodeTypes,
 			credentialTypes,
@@ -323,7 +322,6 @@ describe('node test harness (n8n-core WorkflowExecute)', () => {
 		expect(cancelSignalFired).toBe(true);
 		expect(result.cancelled).toBe(true);
 		expect(result.status).toBe('canceled');
-		expect(Date.now() - started).toBeLessThan(5_000);
 	});
 
 	it('cancelling through an AbortSignal aborts the in-flight request', async () => {

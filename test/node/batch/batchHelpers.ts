@@ -1,6 +1,7 @@
 /**
  * Shared pieces of the batch tests (fault tolerance, rate budget, cancellation): distinct documents,
- * the node parameters of a batch run, and the invariants every batch run must keep.
+ * the node parameters of a batch run, the invariants every batch run must keep, and a watch on the
+ * node's rate budget that records what it decided (pauses, granted requests).
  *
  * Documents are told apart by their content: the sample invoice with a distinct PDF comment appended
  * (`%batch-doc-<n>`), named `doc-<n>.pdf`. The fake server records the sha256 of every uploaded file
@@ -11,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { budgetFor, DEFAULT_RATE_LIMITS, organisationKey } from '../../../nodes/Mindee/transport/rateBudget';
 import type { FakeMindee, RecordedRequest } from '../../fake-mindee/server';
 import type { HarnessItem } from '../harness';
 
@@ -169,4 +171,42 @@ export function when(condition: () => boolean, action: () => void): () => void {
 		action();
 	}, 5);
 	return () => clearInterval(timer);
+}
+
+type RequestKind = 'post' | 'get';
+
+/**
+ * What the node itself decided during a run, read off its rate budget (the one place where it
+ * holds requests back): each pause it took after a 429 and each request slot it granted. These are
+ * the node's decisions, so asserting on them holds however busy the machine is; arrival times at
+ * the server would also count requests that were already on their way.
+ */
+export function watchRateBudget(baseUrl: string, apiKey: string) {
+	const budget = budgetFor(organisationKey(baseUrl, apiKey), DEFAULT_RATE_LIMITS);
+	const pauses: Array<{ kind: RequestKind; at: number; until: number }> = [];
+	const grants: Array<{ kind: RequestKind; at: number }> = [];
+	for (const kind of ['post', 'get'] as const) {
+		const limiter = budget[kind];
+		const pauseUntil = limiter.pauseUntil.bind(limiter);
+		const acquire = limiter.acquire.bind(limiter);
+		jest.spyOn(limiter, 'pauseUntil').mockImplementation((until) => {
+			pauses.push({ kind, at: Date.now(), until });
+			pauseUntil(until);
+		});
+		jest.spyOn(limiter, 'acquire').mockImplementation(async (priority, signal) => {
+			const slot = await acquire(priority, signal);
+			// A slot is the time it was granted, stamped by the limiter itself.
+			if (slot !== false) grants.push({ kind, at: slot });
+			return slot;
+		});
+	}
+	return {
+		pauses,
+		grants,
+		/** Slots granted while a pause of their kind was running (granted in the pause's own millisecond counts as before it). */
+		grantedDuringPauses: () =>
+			grants.filter((grant) =>
+				pauses.some((pause) => pause.kind === grant.kind && grant.at > pause.at && grant.at < pause.until),
+			),
+	};
 }

@@ -4,7 +4,6 @@
  * exactly one output item (a result or an error item) at its own position and paired to itself,
  * each document is enqueued exactly once, and failures carry Mindee's code and detail.
  */
-import { budgetFor, DEFAULT_RATE_LIMITS, organisationKey } from '../../../nodes/Mindee/transport/rateBudget';
 import * as retryPolicy from '../../../nodes/Mindee/transport/retryPolicy';
 import type { RetryDecision } from '../../../nodes/Mindee/transport/retryPolicy';
 import { startFakeMindee, type FakeMindee } from '../../fake-mindee/server';
@@ -18,6 +17,7 @@ import {
 	itemsFor,
 	makeDocuments,
 	statusCounts,
+	watchRateBudget,
 	when,
 } from './batchHelpers';
 
@@ -40,18 +40,15 @@ describe('200 documents against GET errors, unknown job ids and failing jobs', (
 		const documents = makeDocuments(200);
 		fake.configure({ faults: { getErrorRate: 0.1, jobNotFoundForMs: 1000, failRate: 0.02, seed: 7 } });
 
-		const startedAt = Date.now();
 		const result = await runMindeeNode({
 			parameters: batchParameters({ parallelDocuments: 50, initialDelaySeconds: 0.3, intervalSeconds: 1 }),
 			items: itemsFor(documents),
 			credentials: credentials(),
 			continueOnFail: true,
 		});
-		const elapsedMs = Date.now() - startedAt;
 
 		expect(result.error).toBeUndefined();
 		expect(result.status).toBe('success');
-		expect(elapsedMs).toBeLessThan(60_000);
 
 		// The faults did happen.
 		const counts = statusCounts(fake.requests);
@@ -129,9 +126,9 @@ describe('a job id that Mindee does not know', () => {
 		const elapsedMs = Date.now() - startedAt;
 
 		expect(result.status).toBe('success');
-		// Bounded: given up after the grace period (10 s), well before the 120 s of 404s ran out.
+		// Given up after the grace period (10 s; a busy machine can only make it longer), well before
+		// the 120 s of 404s ran out: the poll count bounds it from above, below.
 		expect(elapsedMs).toBeGreaterThanOrEqual(9_000);
-		expect(elapsedMs).toBeLessThan(20_000);
 		expectEachDocumentEnqueuedOnce(fake, documents);
 		const { errors } = expectOneResultPerItem(result.output, documents, fake);
 		expect(errors).toEqual([0, 1]);
@@ -140,43 +137,6 @@ describe('a job id that Mindee does not know', () => {
 		for (const job of fake.jobs.values()) expect(job.pollCount).toBeLessThanOrEqual(15);
 	});
 });
-
-type RequestKind = 'post' | 'get';
-
-/**
- * What the node itself decided during a run, read off its rate budget (the one place where it
- * holds requests back): each pause it took after a 429 and each request slot it granted. These are
- * the node's decisions, so asserting on them holds however busy the machine is; arrival times at
- * the server would also count requests that were already on their way.
- */
-function watchRateBudget(baseUrl: string, apiKey: string) {
-	const budget = budgetFor(organisationKey(baseUrl, apiKey), DEFAULT_RATE_LIMITS);
-	const pauses: Array<{ kind: RequestKind; at: number; until: number }> = [];
-	const grants: Array<{ kind: RequestKind; at: number }> = [];
-	for (const kind of ['post', 'get'] as const) {
-		const limiter = budget[kind];
-		const pauseUntil = limiter.pauseUntil.bind(limiter);
-		const acquire = limiter.acquire.bind(limiter);
-		jest.spyOn(limiter, 'pauseUntil').mockImplementation((until) => {
-			pauses.push({ kind, at: Date.now(), until });
-			pauseUntil(until);
-		});
-		jest.spyOn(limiter, 'acquire').mockImplementation(async (priority, signal) => {
-			const slot = await acquire(priority, signal);
-			// A slot is the time it was granted, stamped by the limiter itself.
-			if (slot !== false) grants.push({ kind, at: slot });
-			return slot;
-		});
-	}
-	return {
-		pauses,
-		/** Slots granted while a pause of their kind was running (granted in the pause's own millisecond counts as before it). */
-		grantedDuringPauses: () =>
-			grants.filter((grant) =>
-				pauses.some((pause) => pause.kind === grant.kind && grant.at > pause.at && grant.at < pause.until),
-			),
-	};
-}
 
 describe('a window of HTTP 429 on every request', () => {
 	const DOCUMENTS = 60;

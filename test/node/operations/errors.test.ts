@@ -131,9 +131,9 @@ describe('Mindee\'s answers, explained', () => {
 	});
 
 	it('a job that outlasts Maximum Wait: the message names the job so its result can be fetched later', async () => {
-		fake.configure({ processingMs: 5000 });
+		// Far longer than Maximum Wait, so "still processing at the end" means the node gave up on time.
+		fake.configure({ processingMs: 30_000 });
 
-		const startedAt = Date.now();
 		const result = await run(extraction({ pollingOptions: { initialDelaySeconds: 0.1, intervalSeconds: 1, maxWaitSeconds: 1 } }));
 
 		expect(result.status).toBe('error');
@@ -141,7 +141,6 @@ describe('Mindee\'s answers, explained', () => {
 		expect(job.status).toBe('Processing');
 		expect(result.error?.message).toBe(`Mindee had not finished job ${job.id} after 1 seconds`);
 		expect(description(result.error)).toContain(job.id);
-		expect(Date.now() - startedAt).toBeLessThan(4000);
 		expect(gets(fake).length).toBeGreaterThanOrEqual(1);
 		expect(gets(fake).every((request) => request.path === `/v2/jobs/${job.id}`)).toBe(true);
 	});
@@ -223,7 +222,8 @@ describe('while polling', () => {
 		});
 
 		expect(result.cancelled).toBe(true);
-		expect(result.executionTimeMs).toBeLessThan(2000);
+		// Ended without waiting for Mindee: the 10 s job was still processing.
+		expect([...fake.jobs.values()].map((job) => job.status)).toEqual(['Processing']);
 		const requestsAtEnd = fake.requests.length;
 		await new Promise((resolve) => setTimeout(resolve, 1500));
 		expect(fake.requests.length).toBe(requestsAtEnd);
