@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { startFakeMindee, type FakeMindee } from '../fake-mindee/server';
-import { USER_AGENT } from '../../nodes/Mindee/transport/userAgent';
+import { USER_AGENT } from '../../nodes/Mindee/shared/transport/httpClient';
 import { readBinary, runMindeeNode } from './harness';
 
 const EXTRACTION_MODEL_ID = 'b3274545-bb22-bb22-991e-9ca0639829a3';
