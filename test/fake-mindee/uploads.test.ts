@@ -5,9 +5,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { FormData, request } from 'undici';
-import { MultipartError, parseMultipart, type MultipartOptions } from '../fake-mindee/multipart';
-import { sniffMime } from '../fake-mindee/fileSniffing';
-import { startFakeMindee, type FakeMindee } from '../fake-mindee/server';
+import { MultipartError, parseMultipart, type MultipartOptions } from './multipart';
+import { sniffMime } from './fileSniffing';
+import { startFakeMindee, type FakeMindee } from './server';
 
 const BOUNDARY = 'XyZ--boundary-123';
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');

@@ -2,7 +2,7 @@
  * Fake Mindee server: rate limits (ref §6), fault knobs and the /_fake/ control routes.
  */
 import { FormData, request } from 'undici';
-import { startFakeMindee, type FakeMindee } from '../fake-mindee/server';
+import { startFakeMindee, type FakeMindee } from './server';
 
 const PDF = Buffer.from('%PDF-1.4\n%%EOF\n');
 const MODEL = 'b3274545-bb22-bb22-991e-9ca0639829a3';

@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { FormData, request } from 'undici';
-import { defaultModels } from '../fake-mindee/fixtures';
-import { loadFixture, startFakeMindee, type FakeMindee } from '../fake-mindee/server';
+import { defaultModels } from './fixtures';
+import { loadFixture, startFakeMindee, type FakeMindee } from './server';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(32, 1)]);

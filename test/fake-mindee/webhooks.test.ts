@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Agent, FormData, request } from 'undici';
-import { loadFixture, loadFixtureText, signBody, startFakeMindee, type FakeMindee } from '../fake-mindee/server';
+import { loadFixture, loadFixtureText, signBody, startFakeMindee, type FakeMindee } from './server';
 
 const PDF = Buffer.from('%PDF-1.4\n%%EOF\n');
 const MODEL = 'b3274545-bb22-bb22-991e-9ca0639829a3';
