@@ -1,5 +1,5 @@
 /**
- * Fake Mindee server: rate limits (ref §6), fault knobs and the /_fake/ control routes.
+ * Fake Mindee server: rate limits (https://docs.mindee.com/integrations/technical-limitations), fault knobs and the /_fake/ control routes.
  */
 import { FormData, request } from 'undici';
 import { startFakeMindee, type FakeMindee } from './server';
@@ -47,7 +47,7 @@ beforeEach(() => {
   fake.reset();
 });
 
-describe('rate limits (ref §6)', () => {
+describe('rate limits', () => {
   it('answers 429-001 over the GET budget, without consuming budget, and recovers after the window', async () => {
     fake.configure({ rateLimits: { postPerMinute: 100, getPerMinute: 3 }, rateLimitWindowMs: 1000 });
     const statuses = [];

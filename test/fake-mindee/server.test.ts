@@ -1,5 +1,5 @@
 /**
- * Behaviour of the fake Mindee V2 server (test/fake-mindee) against the protocol reference:
+ * Behaviour of the fake Mindee V2 server (test/fake-mindee) against Mindee's documentation:
  * auth, enqueue validation and 202 shape, job lifecycle (200 → 302 + JSON body), rewritten results,
  * model search, request recording.
  */
@@ -87,7 +87,7 @@ beforeEach(() => {
   fake.reset();
 });
 
-describe('auth (ref §1)', () => {
+describe('auth', () => {
   it('answers 401-008 (fixture body) when the Authorization header is missing', async () => {
     const r = await call('GET', '/v2/search/models', { auth: null });
     expect(r.status).toBe(401);
@@ -122,7 +122,7 @@ describe('auth (ref §1)', () => {
   });
 });
 
-describe('enqueue (ref §2)', () => {
+describe('enqueue', () => {
   it.each([
     ['extraction', MODEL.extraction, undefined],
     ['classification', MODEL.classification, undefined],
@@ -298,7 +298,7 @@ describe('enqueue (ref §2)', () => {
   });
 });
 
-describe('job lifecycle and results (ref §3, §4)', () => {
+describe('job lifecycle and results', () => {
   it('polls 200 Processing, then 302 with Location and a JSON job body, then serves the rewritten result', async () => {
     fake.configure({ processingMs: 500 });
     const r = await enqueue('extraction', { model_id: MODEL.extraction, alias: 'inv-1', raw_text: 'true', polygon: 'true' });
@@ -438,7 +438,7 @@ describe('job lifecycle and results (ref §3, §4)', () => {
   });
 });
 
-describe('GET /v2/search/models (ref §8)', () => {
+describe('GET /v2/search/models', () => {
   it('lists the default models with webhooks but never secrets', async () => {
     fake.configure({ webhooks: [{ id: HOOK_A, name: 'mine', url: 'https://example.com/hook', secret: 'topsecret', modelId: MODEL.split }] });
     const r = await call('GET', '/v2/search/models');
@@ -489,7 +489,7 @@ describe('GET /v2/search/models (ref §8)', () => {
   });
 });
 
-describe('routing and recording (brief §8)', () => {
+describe('routing and recording', () => {
   it('answers unknown routes with a 404 problem body', async () => {
     const r = await call('GET', '/v2/nothing-here');
     expect(r.status).toBe(404);

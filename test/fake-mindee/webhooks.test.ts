@@ -1,5 +1,5 @@
 /**
- * Fake Mindee server: signed webhook delivery (ref §7), the SDK's HMAC test vector, and HTTPS
+ * Fake Mindee server: signed webhook delivery (https://docs.mindee.com/integrations/webhooks), the SDK's HMAC test vector, and HTTPS
  * (the fake served over TLS, webhooks to a self-signed receiver).
  */
 import { execFileSync } from 'node:child_process';
@@ -99,7 +99,7 @@ beforeEach(() => {
   receiver.statuses = [];
 });
 
-describe('HMAC signature (ref §7)', () => {
+describe('HMAC signature', () => {
   it('signs the SDK test vector: standard_field_types.json without \\r\\n', () => {
     const body = loadFixtureText('products/extraction/standard_field_types.json').replace(/[\r\n]/g, '');
     expect(signBody('ogNjY44MhvKPGTtVsI8zG82JqWQa68woYQH', body)).toBe('e51bdf80f1a08ed44ee161100fc30a25cb35b4ede671b0a575dc9064a3f5dbf1');
@@ -107,7 +107,7 @@ describe('HMAC signature (ref §7)', () => {
   });
 });
 
-describe('webhook delivery (ref §7)', () => {
+describe('webhook delivery', () => {
   it('POSTs the compact result body, signed, on its own timer, and reports it in job.webhooks', async () => {
     const job = await enqueue({ model_id: MODEL, webhook_ids: HOOK, alias: 'hooked' });
     await waitFor(() => receiver.received.length === 1);
