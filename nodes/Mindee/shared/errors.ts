@@ -12,7 +12,7 @@ import { isPlainObject, type MindeeJob, type MindeeProblem } from './types';
 /** What the request was doing, so a 404 or 422 can be explained in the user's terms. */
 export type RequestPurpose = 'enqueue' | 'job' | 'result' | 'search' | 'other';
 
-export interface ErrorContext {
+interface ErrorContext {
 	purpose: RequestPurpose;
 	itemIndex?: number;
 	modelId?: string;
@@ -52,7 +52,7 @@ export function toProblem(status: number, body: unknown): MindeeProblem {
 	};
 }
 
-export function isProblem(value: unknown): value is MindeeProblem {
+function isProblem(value: unknown): value is MindeeProblem {
 	return isPlainObject(value) && typeof value.code === 'string' && typeof value.status === 'number';
 }
 

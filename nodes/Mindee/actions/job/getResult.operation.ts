@@ -10,6 +10,7 @@ import {
 	type ItemOutputs,
 	type OperationContext,
 } from '../operation';
+import { fetchJob, jobIdProperty } from './get.operation';
 
 export const description: INodeProperties[] = [
 	{
@@ -32,15 +33,7 @@ export const description: INodeProperties[] = [
 		],
 		default: 'jobId',
 	},
-	{
-		displayName: 'Job ID',
-		name: 'jobId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 12345678-abcd-4def-8123-456789abcdef',
-		displayOptions: { show: { resource: ['job'], operation: ['getResult'], resultBy: ['jobId'] } },
-	},
+	jobIdProperty({ resource: ['job'], operation: ['getResult'], resultBy: ['jobId'] }),
 	{
 		displayName: 'Inference ID',
 		name: 'inferenceId',
@@ -93,11 +86,10 @@ export async function execute(operation: OperationContext): Promise<ItemOutputs>
 		const product = ctx.getNodeParameter('product', itemIndex, 'extraction') as MindeeProduct;
 		resultUrl = `/v2/products/${product}/results/${readIdParameter(operation, 'inferenceId', 'inference ID')}`;
 	} else {
-		const jobId = readIdParameter(operation, 'jobId', 'job ID');
-		const job = await api.getJob(`/v2/jobs/${jobId}?redirect=false`, itemIndex);
+		const job = await fetchJob(operation);
 		if (job.status === 'Failed') throw jobFailedError(ctx.getNode(), job, itemIndex);
 		if (!job.result_url) {
-			throw new NodeOperationError(ctx.getNode(), `Mindee is still processing job ${jobId}`, {
+			throw new NodeOperationError(ctx.getNode(), `Mindee is still processing job ${job.id}`, {
 				itemIndex,
 				description:
 					'Try again in a few seconds, use Enqueue & Poll, or let the Mindee Webhook Trigger receive the result.',

@@ -95,7 +95,7 @@ function unavailableNote(inference: MindeeInference, product: MindeeProduct): st
  * A value with no level counts as low: once Mindee scores a document, an unscored value is unchecked.
  * Objects, lists and rows count only when they carry a low level themselves (their values are judged one by one).
  */
-export function lowConfidenceFields(
+function lowConfidenceFields(
 	fields: IDataObject,
 	threshold: ConfidenceLevel,
 	basePath = '',

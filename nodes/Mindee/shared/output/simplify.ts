@@ -46,9 +46,9 @@ export function documentMetadata(inference: MindeeInference, product: MindeeProd
 }
 
 /** Key that holds a chained extraction's simplified document. */
-export const CHAINED_EXTRACTION_KEY = 'extraction';
+const CHAINED_EXTRACTION_KEY = 'extraction';
 
-export interface ChainedExtraction {
+interface ChainedExtraction {
 	/** Where its simplified document sits in the parent's, e.g. `splits[1].extraction`. */
 	path: string;
 	inference: MindeeInference;
@@ -88,7 +88,7 @@ export function chainedExtractions(result: unknown, product: MindeeProduct): Cha
  * An extraction's fields as one flat object, plus `raw_text` and `rag_document_id` when Mindee sent them.
  * Confidence columns appear only when Mindee scored the document, so unscored runs are not full of nulls.
  */
-export function simplifyExtractionFields(inference: MindeeInference): IDataObject {
+function simplifyExtractionFields(inference: MindeeInference): IDataObject {
 	const result = inference.result;
 	const simplified = flattenFields(
 		extractionFields(result),
@@ -106,7 +106,7 @@ export function simplifyExtractionFields(inference: MindeeInference): IDataObjec
 }
 
 /** A chained extraction is a document of its own, so it carries its own metadata. */
-export function simplifyChainedExtraction(inference: MindeeInference): IDataObject {
+function simplifyChainedExtraction(inference: MindeeInference): IDataObject {
 	return {
 		...simplifyExtractionFields(inference),
 		[METADATA_KEY]: documentMetadata(inference, 'extraction'),
