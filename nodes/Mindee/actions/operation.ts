@@ -7,7 +7,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isUuid } from '../shared/ids';
-import { PRODUCT_VALUES, type MindeeProduct } from '../shared/products';
+import { EXTRACTION_OPTION_PRODUCTS, PRODUCT_VALUES, type MindeeProduct } from '../shared/products';
 import { outputModeProperty, splitListFieldProperty } from '../shared/output/parameters';
 import {
 	shapeInference,
@@ -80,7 +80,10 @@ export const resultOutputProperties: INodeProperties[] = [
 		name: REVIEW_THRESHOLD_PARAMETER,
 		type: 'options',
 		displayOptions: {
-			show: { resource: ['extraction', 'job'], operation: ['enqueueAndPoll', 'getResult'] },
+			show: {
+				resource: [...EXTRACTION_OPTION_PRODUCTS, 'job'],
+				operation: ['enqueueAndPoll', 'getResult'],
+			},
 		},
 		options: [
 			{ name: 'Do Not Route', value: '', description: 'One output for every document' },

@@ -3,9 +3,11 @@ import type { INodePropertyOptions } from 'n8n-workflow';
 /**
  * Mindee's products: each enqueues a document at `/v2/products/{value}/enqueue`, is a resource of
  * the Mindee node (with "Enqueue & Poll" and "Enqueue"), a model type in Mindee's search, and a
- * result shape the output recognises by `resultKey`. Adding a product starts here; TypeScript then
- * points at the output shaping that must learn it. Values are public: saved workflows store them.
- * https://docs.mindee.com/integrations/api-reference
+ * result shape the output recognises by `resultKey`. `chainsExtraction`: its result may carry an
+ * extraction run by a chained model; `takesExtractionOptions`: the enqueue accepts Extraction
+ * Options (confidence, polygons, RAG, raw text, text context, data schema), and so review routing.
+ * Adding a product starts here; TypeScript then points at the output shaping that must learn it.
+ * Values are public: saved workflows store them. https://docs.mindee.com/integrations/api-reference
  */
 export const PRODUCTS = [
 	{
@@ -15,6 +17,7 @@ export const PRODUCTS = [
 		action: 'Classify a document',
 		resultKey: 'classification',
 		chainsExtraction: true,
+		takesExtractionOptions: false,
 	},
 	{
 		value: 'crop',
@@ -23,6 +26,7 @@ export const PRODUCTS = [
 		action: 'Crop documents in an image',
 		resultKey: 'crops',
 		chainsExtraction: true,
+		takesExtractionOptions: false,
 	},
 	{
 		value: 'extraction',
@@ -31,6 +35,7 @@ export const PRODUCTS = [
 		action: 'Extract data from a document',
 		resultKey: 'fields',
 		chainsExtraction: false,
+		takesExtractionOptions: true,
 	},
 	{
 		value: 'ocr',
@@ -39,6 +44,7 @@ export const PRODUCTS = [
 		action: 'Read the text of a document',
 		resultKey: 'pages',
 		chainsExtraction: false,
+		takesExtractionOptions: false,
 	},
 	{
 		value: 'split',
@@ -47,6 +53,7 @@ export const PRODUCTS = [
 		action: 'Split a document',
 		resultKey: 'splits',
 		chainsExtraction: true,
+		takesExtractionOptions: false,
 	},
 ] as const;
 
@@ -54,6 +61,11 @@ export type MindeeProduct = (typeof PRODUCTS)[number]['value'];
 export type ProductInfo = (typeof PRODUCTS)[number];
 
 export const PRODUCT_VALUES: MindeeProduct[] = PRODUCTS.map((product) => product.value);
+
+/** Products whose enqueue takes the Extraction Options. */
+export const EXTRACTION_OPTION_PRODUCTS: MindeeProduct[] = PRODUCTS.filter(
+	(product) => product.takesExtractionOptions,
+).map((product) => product.value);
 
 export function isProduct(value: unknown): value is MindeeProduct {
 	return (PRODUCT_VALUES as unknown[]).includes(value);

@@ -7,7 +7,12 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isUuid, parseIdList, UUID_PATTERN } from '../../shared/ids';
-import { PRODUCT_VALUES, type MindeeProduct } from '../../shared/products';
+import {
+	EXTRACTION_OPTION_PRODUCTS,
+	PRODUCT_VALUES,
+	productInfo,
+	type MindeeProduct,
+} from '../../shared/products';
 import type { FormFields, MultipartFile } from '../../shared/transport/multipart';
 import {
 	base64Source,
@@ -70,7 +75,7 @@ const extractionOptionsProperty: INodeProperties = {
 	type: 'collection',
 	placeholder: 'Add Option',
 	default: {},
-	displayOptions: { show: { resource: ['extraction'] } },
+	displayOptions: { show: { resource: EXTRACTION_OPTION_PRODUCTS } },
 	options: [
 		{
 			displayName: 'Confidence Scores',
@@ -345,7 +350,7 @@ export async function buildEnqueueRequest(
 	const webhookIds = readWebhookIds(ctx, itemIndex, options.webhookIds);
 	if (webhookIds.length) fields.push(['webhook_ids', webhookIds.join(',')]);
 
-	if (product === 'extraction') {
+	if (productInfo(product).takesExtractionOptions) {
 		const extraction = ctx.getNodeParameter('extractionOptions', itemIndex, {}) as IDataObject;
 		for (const [option, field] of TRI_STATE_FIELDS) {
 			// 'default' sends nothing, so the model's own setting applies; expressions may give booleans.
