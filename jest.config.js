@@ -1,5 +1,6 @@
-/** Three projects: fast unit tests, node tests through n8n's execution engine against the fake
- * Mindee server, and end-to-end tests inside a real n8n (see scripts/e2e.sh). */
+/** Three projects: fast unit tests (the package's pure functions, and the fake Mindee server's own
+ * tests beside it), node tests through n8n's execution engine against the fake Mindee server, and
+ * end-to-end tests inside a real n8n (npm run test:e2e; scripts/test.sh runs all three). */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json' }];
 const common = {
 	testEnvironment: 'node',
@@ -9,7 +10,11 @@ const common = {
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/fake-mindee/**/*.test.ts'],
+    },
     { ...common, displayName: 'node', testMatch: ['<rootDir>/test/node/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
   ],

@@ -54,7 +54,7 @@ function parseArgs(argv: string[]): Options {
 		else if (flag === '--out') options.out = value();
 		else if (flag === '--burst-parallel') options.burstParallel = Math.max(1, Math.min(1000, Number(value()) || 50));
 		else if (flag === '--help' || flag === '-h') {
-			console.log('Usage: npm run bench -- [--case 1,2,3,4,5] [--reps 5] [--burst-parallel 200] [--out bench/results.md]');
+			console.log('Usage: npm run bench -- [--case 1,2,3,4,5] [--reps 5] [--burst-parallel N] [--out bench/results.md]');
 			process.exit(0);
 		} else throw new Error(`Unknown argument: ${argv[index]}`);
 	}

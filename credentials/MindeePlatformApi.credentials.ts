@@ -6,6 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { DEFAULT_BASE_URL } from '../nodes/Mindee/shared/transport/httpClient';
+
 export class MindeePlatformApi implements ICredentialType {
 	name = 'mindeePlatformApi';
 
@@ -31,7 +33,7 @@ export class MindeePlatformApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://api-v2.mindee.net',
+			default: DEFAULT_BASE_URL,
 			description:
 				'Where the Mindee V2 API lives. Keep the default unless Mindee gave you another address (a local test server may use http://).',
 		},

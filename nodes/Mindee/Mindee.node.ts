@@ -1,29 +1,56 @@
 import type {
-	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as document from './actions/document/document.resource';
+import * as job from './actions/job/job.resource';
+import * as model from './actions/model/model.resource';
+import { outputsExpression, resultOutputProperties } from './actions/operation';
+import { route } from './actions/router';
 import { searchModels } from './listSearch/searchModels';
-import { findOperation } from './operations';
-import { runItems } from './operations/runItems';
-import { documentProperties } from './properties/document';
-import {
-	enqueueOptionsProperty,
-	extractionOptionsProperty,
-	pollingOptionsProperty,
-} from './properties/enqueueOptions';
-import { jobProperties, modelProperties } from './properties/jobAndModel';
-import { outputProperties, outputsExpression } from './properties/output';
-import { operationProperties, resourceProperty } from './properties/resources';
-import { MindeeApi } from './transport/mindeeApi';
 
-/** Items processed at once when the node has no "Parallel Documents" option (job and model). */
-const DEFAULT_CONCURRENCY: Record<string, number> = { job: 5, model: 1 };
-const DEFAULT_PARALLEL_DOCUMENTS = 50;
+const resourceProperty: INodeProperties = {
+	displayName: 'Resource',
+	name: 'resource',
+	type: 'options',
+	noDataExpression: true,
+	options: [...document.resourceOptions, ...job.resourceOptions, ...model.resourceOptions].sort(
+		(a, b) => a.name.localeCompare(b.name),
+	),
+	default: 'extraction',
+};
+
+const properties: INodeProperties[] = [
+	resourceProperty,
+	...document.description,
+	...job.description,
+	...model.description,
+	...resultOutputProperties,
+];
+
+/**
+ * The canvas subtitle, e.g. "Enqueue & Poll: Extraction": the names the user picked, looked up in
+ * the options above (n8n evaluates the subtitle as an expression over the stored values).
+ */
+function subtitle(): string {
+	const namesOf = (parameter: string) => {
+		const names: Record<string, string> = {};
+		for (const property of properties.filter((candidate) => candidate.name === parameter)) {
+			for (const option of property.options ?? []) {
+				if ('value' in option) names[String(option.value)] = option.name;
+			}
+		}
+		return JSON.stringify(names);
+	};
+	const nameOf = (parameter: string) =>
+		`(${namesOf(parameter)}[$parameter["${parameter}"]] || $parameter["${parameter}"])`;
+	return `={{ ${nameOf('operation')} + ": " + ${nameOf('resource')} }}`;
+}
 
 export class Mindee implements INodeType {
 	description: INodeTypeDescription = {
@@ -32,44 +59,19 @@ export class Mindee implements INodeType {
 		icon: { light: 'file:../../icons/mindee.svg', dark: 'file:../../icons/mindee.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: subtitle(),
 		description: 'Extract data from invoices, receipts and any document with Mindee',
 		defaults: { name: 'Mindee' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: outputsExpression,
 		credentials: [{ name: 'mindeePlatformApi', required: true }],
-		properties: [
-			resourceProperty,
-			...operationProperties,
-			...documentProperties,
-			extractionOptionsProperty,
-			enqueueOptionsProperty,
-			pollingOptionsProperty,
-			...outputProperties,
-			...jobProperties,
-			...modelProperties,
-		],
+		properties,
 	};
 
 	methods = { listSearch: { searchModels } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const api = await MindeeApi.create(this);
-		const signal = this.getExecutionCancelSignal();
-		const outputCount = this.getNodeParameter('reviewThreshold', 0, '') ? 2 : 1;
-		const resource = this.getNodeParameter('resource', 0) as string;
-		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-		const concurrency =
-			DEFAULT_CONCURRENCY[resource] ??
-			Number(options.parallelDocuments ?? DEFAULT_PARALLEL_DOCUMENTS);
-
-		return await runItems(this, items.length, concurrency, outputCount, async (itemIndex) => {
-			const resource = this.getNodeParameter('resource', itemIndex) as string;
-			const operation = this.getNodeParameter('operation', itemIndex) as string;
-			const run = findOperation(this.getNode(), resource, operation);
-			return await run({ ctx: this, api, itemIndex, signal });
-		});
+		return await route.call(this);
 	}
 }

@@ -171,7 +171,7 @@ maybe(`n8n ${VERSION} editor, as a user would (Playwright + chromium)`, () => {
 		},
 	);
 
-	// Bug (nodes/MindeeTrigger/properties.ts, setupNotice): n8n 2.x renders notices through
+	// Bug (nodes/Mindee/trigger/description.ts, setupNotice): n8n 2.x renders notices through
 	// sanitize-html with only <a>, <ul> and <li> allowed (design-system N8nNotice), so the notice's
 	// <b> and <i> are dropped and its <ol> is lost: the steps are no longer numbered and the heading
 	// "Set up in Mindee" runs into the first step. n8n 1.123 kept them (sanitize-html defaults).

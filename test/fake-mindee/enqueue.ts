@@ -1,6 +1,6 @@
 /**
  * POST /v2/products/{slug}/enqueue (and deprecated /v2/inferences/enqueue): body reading and validation
- * (ref §2). Returns either a job to create or the problem to answer.
+ * (https://docs.mindee.com/integrations/api-reference). Returns either a job to create or the problem to answer.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -27,7 +27,7 @@ export interface EnqueueBody {
 const MAX_FIELD_BYTES = 16 * 1024 * 1024;
 
 /** Reads multipart (streaming), urlencoded or JSON enqueue bodies. FastAPI form parameters accept
- * urlencoded too; the JSON body is declared by OAS but UNCONFIRMED by any SDK (ref §2). */
+ * urlencoded too; the JSON body is declared by OAS but UNCONFIRMED by any SDK (https://docs.mindee.com/integrations/api-reference). */
 export async function readEnqueueBody(req: IncomingMessage, maxFileBytes: number): Promise<EnqueueBody> {
   const contentType = String(req.headers['content-type'] ?? '');
   const boundary = multipartBoundary(contentType);
@@ -130,7 +130,7 @@ export function validateEnqueue(body: EnqueueBody, product: ModelType, state: Fa
   const url = last('url');
   const errors: { pointer: string; detail: string }[] = [];
 
-  // 1. Form schema validation: one 422-001 listing every invalid field (ref §2, fixture job/fail_422.json).
+  // 1. Form schema validation: one 422-001 listing every invalid field (https://docs.mindee.com/integrations/api-reference, fixture job/fail_422.json).
   const modelId = last('model_id')?.trim();
   if (!modelId) errors.push({ pointer: '#/model_id', detail: 'Field required' });
   else if (!isUuid(modelId)) errors.push({ pointer: '#/model_id', detail: 'model_id must be a valid UUID format' });
@@ -152,12 +152,12 @@ export function validateEnqueue(body: EnqueueBody, product: ModelType, state: Fa
       else if (!webhookIds.some((w) => w.toLowerCase() === id.toLowerCase())) webhookIds.push(id);
     }
   }
-  // Extraction-only fields; utility products ignore them (OAS UtilityEnqueueForm, ref §2).
+  // Extraction-only fields; utility products ignore them (OAS UtilityEnqueueForm, https://docs.mindee.com/integrations/api-reference).
   const options: ExtractionOptions = { rag: false, raw_text: false, polygon: false, confidence: false, text_context: null, data_schema: null };
   if (product === 'extraction') {
     for (const name of EXTRACTION_BOOLS) {
       const raw = last(name);
-      if (raw === undefined || raw === '') continue; // omitted: model default, here false (ref §2)
+      if (raw === undefined || raw === '') continue; // omitted: model default, here false (https://docs.mindee.com/integrations/api-reference)
       const parsed = parseBool(raw);
       if (parsed === undefined) errors.push({ pointer: `#/${name}`, detail: `${name} must be a boolean ("true" or "false")` });
       else options[name] = parsed;
@@ -173,7 +173,7 @@ export function validateEnqueue(body: EnqueueBody, product: ModelType, state: Fa
   }
   if (errors.length) return { ok: false, problem: problems.invalidFields(errors) };
 
-  // 2. Exactly one input source. None: 400 "missing required param" (ref §5 table); several: 422
+  // 2. Exactly one input source. None: 400 "missing required param" (https://docs.mindee.com/integrations/problem-database table); several: 422
   // "invalid param". Both choices UNCONFIRMED.
   const sources = [filePart && 'file', url !== undefined && 'url', base64 && 'file_base64'].filter(Boolean) as string[];
   if (sources.length === 0) {
@@ -186,18 +186,18 @@ export function validateEnqueue(body: EnqueueBody, product: ModelType, state: Fa
     };
   }
 
-  // 3. Model: unknown well-formed id gives 404 (ref §2); another product's model gives 422 (UNCONFIRMED).
+  // 3. Model: unknown well-formed id gives 404 (https://docs.mindee.com/integrations/api-reference); another product's model gives 422 (UNCONFIRMED).
   const model = state.findModel(modelId!);
   if (!model) return { ok: false, problem: problems.modelNotFound(modelId!) };
   if (model.model_type !== product) {
     return { ok: false, problem: problems.modelTypeMismatch(`Model ${model.id} is a '${model.model_type}' model and cannot be used with the '${product}' product.`) };
   }
 
-  // 4. Webhooks must belong to the model (ref §2: 422 "no matching webhooks").
+  // 4. Webhooks must belong to the model (https://docs.mindee.com/integrations/api-reference: 422 "no matching webhooks").
   const { targets, unknown } = state.resolveWebhooks(model, webhookIds);
   if (unknown.length) return { ok: false, problem: problems.noMatchingWebhooks(unknown) };
 
-  // 5. File content: empty or not an accepted type gives 422 (ref §5, §9).
+  // 5. File content: empty or not an accepted type gives 422 (https://docs.mindee.com/integrations/problem-database, https://docs.mindee.com/integrations/technical-limitations).
   const upload = filePart ?? base64;
   let mimeType: string | undefined;
   if (upload) {
@@ -245,7 +245,7 @@ export function resolveFilename(field: string | undefined, upload: UploadSummary
   return `document.${extensionFor(mime ?? null)}`;
 }
 
-/** data_schema must be a JSON string `{"replace": {"fields": [...]}}` (ref §2). */
+/** data_schema must be a JSON string `{"replace": {"fields": [...]}}` (https://docs.mindee.com/integrations/api-reference). */
 function checkDataSchema(text: string): any | string {
   let parsed: any;
   try {

@@ -1,6 +1,6 @@
 /**
- * Detects the accepted document types from magic bytes (ref §9: PDF, JPEG, PNG, WebP, TIFF, HEIC, HEIF).
- * The server detects the MIME type itself; the part's Content-Type is not trusted (ref §2).
+ * Detects the accepted document types from magic bytes (https://docs.mindee.com/integrations/technical-limitations: PDF, JPEG, PNG, WebP, TIFF, HEIC, HEIF).
+ * The server detects the MIME type itself; the part's Content-Type is not trusted (https://docs.mindee.com/integrations/api-reference).
  */
 
 /** How many leading bytes sniffMime wants to see. */

@@ -32,7 +32,7 @@ export function loadFixture<T = any>(relPath: string): T {
   return structuredClone(parsed) as T;
 }
 
-/** Default result fixture per product (brief §4). */
+/** Default result fixture per product. */
 export const DEFAULT_RESULT_FIXTURES: Record<ModelType, string> = {
   extraction: 'products/extraction/financial_document/complete_with_coordinates.json',
   classification: 'products/classification/default_sample.json',
@@ -41,7 +41,7 @@ export const DEFAULT_RESULT_FIXTURES: Record<ModelType, string> = {
   split: 'products/split/split_multiple.json',
 };
 
-/** Models of search/models.json (ref §8; note their ids are not strict v4 UUIDs) plus two added ones,
+/** Models of search/models.json (https://docs.mindee.com/integrations/api-reference; note their ids are not strict v4 UUIDs) plus two added ones,
  * since the fixture has no classification or ocr model. */
 export const EXTRA_DEFAULT_MODELS: FakeModel[] = [
   { id: 'f0c1a551-ff66-4f66-9c1a-5511f1ca7101', name: 'Classification Without Webhooks', model_type: 'classification', webhooks: [] },
@@ -82,7 +82,7 @@ export interface ResultInput {
 export function renderResult(input: ResultInput): Record<string, any> {
   const body = loadFixture<Record<string, any>>(input.fixture);
   const inference = body.inference ?? (body.inference = {});
-  inference.id = input.jobId; // ref §3: inference id == job id in practice
+  inference.id = input.jobId; // https://docs.mindee.com/integrations/polling-for-results: inference id == job id in practice
   inference.job = { id: input.jobId };
   inference.model = { id: input.modelId };
   inference.file = { ...(inference.file ?? { page_count: 1, mime_type: 'application/pdf' }), name: input.filename, alias: input.alias };
@@ -94,7 +94,7 @@ export function renderResult(input: ResultInput): Record<string, any> {
 function rewriteExtraction(inference: Record<string, any>, opts: ExtractionOptions): void {
   const result = inference.result ?? (inference.result = {});
   if (opts.data_schema) result.fields = fieldsFromSchema(opts.data_schema, result.fields ?? {});
-  // Ref §4: when polygon / confidence are off, real responses carry `locations: []` / `confidence: null`
+  // https://docs.mindee.com/integrations/api-reference: when polygon / confidence are off, real responses carry `locations: []` / `confidence: null`
   // (fixtures financial_document/default_sample.json, text_context_enabled.json).
   if (!opts.polygon || !opts.confidence) stripFields(result.fields ?? {}, !opts.polygon, !opts.confidence);
   result.raw_text = opts.raw_text ? loadFixture('products/extraction/raw_texts.json').inference.result.raw_text : null;

@@ -1,6 +1,6 @@
 /**
  * Job store and lifecycle: Processing until readyAt, then Processed or Failed on a timer, which also
- * starts webhook delivery (ref §3, §7). Renders the job JSON and the result / failure bodies.
+ * starts webhook delivery (https://docs.mindee.com/integrations/polling-for-results, https://docs.mindee.com/integrations/webhooks). Renders the job JSON and the result / failure bodies.
  */
 import { DEFAULT_RESULT_FIXTURES, renderResult, type ExtractionOptions } from './fixtures';
 import { inferenceFailed } from './problems';
@@ -132,7 +132,7 @@ export class JobStore {
     };
   }
 
-  /** Current route (ref §0, §3): /v2/products/{slug}/results/{id}, also for jobs enqueued on the deprecated route. */
+  /** Current route (https://docs.mindee.com/integrations/api-reference, https://docs.mindee.com/integrations/polling-for-results): /v2/products/{slug}/results/{id}, also for jobs enqueued on the deprecated route. */
   resultUrl(state: JobState, baseUrl: string): string {
     return `${baseUrl}/v2/products/${state.product}/results/${state.record.id}`;
   }
@@ -153,7 +153,7 @@ export class JobStore {
     );
   }
 
-  /** Ref §7, fixture errors/webhook_error_500_failed.json. */
+  /** https://docs.mindee.com/integrations/webhooks, fixture errors/webhook_error_500_failed.json. */
   failureBody(state: JobState): string {
     return JSON.stringify({
       inference_id: state.record.id,

@@ -1,5 +1,5 @@
 /**
- * Problem-details bodies (ref §5): `{status, detail, title, code, errors}`, no `type`/`instance`.
+ * Problem-details bodies (https://docs.mindee.com/integrations/problem-database): `{status, detail, title, code, errors}`, no `type`/`instance`.
  * Observed codes (from fixtures): 401-001, 401-008, 422-001, 500-012. Every other code number here is
  * made up in the documented `<http>-<nnn>` shape and is UNCONFIRMED.
  */
@@ -27,12 +27,12 @@ export function invalidFields(errors: FieldError[]): Problem {
   return problem(422, '422-001', 'Invalid fields in form', 'One or more fields failed validation.', errors);
 }
 
-/** Ref §5: 400 = "missing required param". Code UNCONFIRMED. */
+/** https://docs.mindee.com/integrations/problem-database: 400 = "missing required param". Code UNCONFIRMED. */
 export function missingInput(detail: string): Problem {
   return problem(400, '400-001', 'Missing required parameter', detail);
 }
 
-/** Ref §5: 422 = "invalid or empty file". Code UNCONFIRMED. */
+/** https://docs.mindee.com/integrations/problem-database: 422 = "invalid or empty file". Code UNCONFIRMED. */
 export function invalidFile(detail: string): Problem {
   return problem(422, '422-002', 'Invalid file', detail, [{ pointer: '#/file', detail }]);
 }
@@ -42,7 +42,7 @@ export function modelTypeMismatch(detail: string): Problem {
   return problem(422, '422-003', 'Invalid model for this product', detail, [{ pointer: '#/model_id', detail }]);
 }
 
-/** Ref §2: the detail must contain "no matching webhooks" (PY integration test). Code UNCONFIRMED. */
+/** https://docs.mindee.com/integrations/api-reference: the detail must contain "no matching webhooks" (PY integration test). Code UNCONFIRMED. */
 export function noMatchingWebhooks(ids: string[]): Problem {
   return problem(
     422,
@@ -53,7 +53,7 @@ export function noMatchingWebhooks(ids: string[]): Problem {
   );
 }
 
-/** Ref §2 (PY test_unknown_model_must_throw_error): 404 with a `404-` code. Number UNCONFIRMED. */
+/** https://docs.mindee.com/integrations/api-reference (PY test_unknown_model_must_throw_error): 404 with a `404-` code. Number UNCONFIRMED. */
 export function modelNotFound(id: string): Problem {
   return problem(404, '404-001', 'Model not found', `No model with id ${id} was found.`);
 }
@@ -62,7 +62,7 @@ export function jobNotFound(id: string): Problem {
   return problem(404, '404-002', 'Job not found', `No job with id ${id} was found.`);
 }
 
-/** Ref §4: not ready, expired, deleted or unknown results are all 404. */
+/** https://docs.mindee.com/integrations/api-reference: not ready, expired, deleted or unknown results are all 404. */
 export function resultNotFound(id: string): Problem {
   return problem(404, '404-003', 'Inference not found', `No inference result with id ${id} is available.`);
 }
@@ -75,17 +75,17 @@ export function methodNotAllowed(method: string, path: string): Problem {
   return problem(405, '405-000', 'Method not allowed', `Method ${method} is not allowed on ${path}.`);
 }
 
-/** Ref §2 / §9: files over 100 MB. Status 413 vs 422 and code are UNCONFIRMED. */
+/** https://docs.mindee.com/integrations/api-reference, https://docs.mindee.com/integrations/technical-limitations: files over 100 MB. Status 413 vs 422 and code are UNCONFIRMED. */
 export function fileTooLarge(maxBytes: number): Problem {
   return problem(413, '413-001', 'File too large', `The file exceeds the maximum size of ${maxBytes} bytes.`);
 }
 
-/** Ref §5: 429 code UNCONFIRMED ("a third-party mock used 429-001"). */
+/** https://docs.mindee.com/integrations/problem-database: 429 code UNCONFIRMED ("a third-party mock used 429-001"). */
 export function tooManyRequests(): Problem {
   return problem(429, '429-001', 'Too many requests', 'Rate limit exceeded, wait a few seconds and try again.');
 }
 
-/** Ref §7 fixture errors/webhook_error_500_failed.json error object. */
+/** https://docs.mindee.com/integrations/webhooks fixture errors/webhook_error_500_failed.json error object. */
 export function inferenceFailed(): Problem {
   return problem(500, '500-012', 'Inference failed', 'The inference failed due to an internal error.');
 }

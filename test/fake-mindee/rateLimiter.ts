@@ -1,5 +1,5 @@
 /**
- * Rolling-window request counters (ref §6: per organisation, POST 200/min and GET 1200/min, 429 beyond).
+ * Rolling-window request counters (https://docs.mindee.com/integrations/technical-limitations: per organisation, POST 200/min and GET 1200/min, 429 beyond).
  * Only accepted requests consume budget; requests answered 429 do not.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The Mindee V2 API routes (ref §2-§8): routing, auth, rate limits and faults, and recording of every
+ * The Mindee V2 API routes (https://docs.mindee.com/integrations/api-reference): routing, auth, rate limits and faults, and recording of every
  * API request. Control routes (/_fake/*) live in control.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -21,13 +21,13 @@ function matchRoute(path: string): { route: Route; method: 'GET' | 'POST' } | nu
   if ((m = /^\/v2\/products\/([^/]+)\/enqueue$/.exec(path)) && isProduct(m[1])) {
     return { route: { kind: 'enqueue', product: m[1] }, method: 'POST' };
   }
-  if (path === '/v2/inferences/enqueue') return { route: { kind: 'enqueue', product: 'extraction' }, method: 'POST' }; // deprecated (ref §0)
+  if (path === '/v2/inferences/enqueue') return { route: { kind: 'enqueue', product: 'extraction' }, method: 'POST' }; // deprecated (https://docs.mindee.com/integrations/api-reference)
   if ((m = /^\/v2\/jobs\/([^/]+)$/.exec(path))) return { route: { kind: 'job', id: decode(m[1]) }, method: 'GET' };
   if ((m = /^\/v2\/products\/([^/]+)\/results\/([^/]+)$/.exec(path)) && isProduct(m[1])) {
     return { route: { kind: 'result', product: m[1], deprecated: false, id: decode(m[2]) }, method: 'GET' };
   }
   if ((m = /^\/v2\/inferences\/([^/]+)$/.exec(path)) && m[1] !== 'enqueue') {
-    return { route: { kind: 'result', product: 'extraction', deprecated: true, id: decode(m[1]) }, method: 'GET' }; // deprecated (ref §0)
+    return { route: { kind: 'result', product: 'extraction', deprecated: true, id: decode(m[1]) }, method: 'GET' }; // deprecated (https://docs.mindee.com/integrations/api-reference)
   }
   if (path === '/v2/search/models') return { route: { kind: 'search' }, method: 'GET' };
   return null;
@@ -81,7 +81,7 @@ export async function handleApi(state: FakeState, req: IncomingMessage, res: Ser
   if (!matched) return reject(404, problems.routeNotFound(method, url.pathname));
   if (matched.method !== method) return reject(405, problems.methodNotAllowed(method, url.pathname), { allow: matched.method });
 
-  // Auth (ref §1): the raw key, no "Bearer"/"Token" prefix.
+  // Auth (https://docs.mindee.com/integrations/api-reference): the raw key, no "Bearer"/"Token" prefix.
   const auth = req.headers.authorization;
   if (auth === undefined || auth.trim() === '') return reject(401, problems.missingCredentials());
   if (auth !== state.opts.apiKey) return reject(401, problems.invalidApiKey());
@@ -98,7 +98,7 @@ export async function handleApi(state: FakeState, req: IncomingMessage, res: Ser
     const gateway = state.faults.gatewayError();
     if (gateway) return reject(gateway, problems.gatewayError(gateway));
   }
-  // Rate limits (ref §6): rolling windows for POSTs and GETs; 429s do not consume budget.
+  // Rate limits (https://docs.mindee.com/integrations/technical-limitations): rolling windows for POSTs and GETs; 429s do not consume budget.
   const decision = state.rateLimiter.take(method === 'POST' ? 'post' : 'get');
   if (!decision.allowed) {
     const headers: Record<string, string> = state.opts.rateLimitRetryAfter ? { 'retry-after': String(decision.retryAfterSeconds) } : {};
@@ -128,11 +128,11 @@ async function enqueue(state: FakeState, req: IncomingMessage, product: ModelTyp
   if (file) rec.file = file;
   if (!outcome.ok) return send(outcome.problem.status, outcome.problem);
   const job = state.jobs.create(outcome.job);
-  send(202, state.jobs.jobJson(job, baseUrl)); // ref §2: HTTP 202 {"job": ...}
+  send(202, state.jobs.jobJson(job, baseUrl)); // https://docs.mindee.com/integrations/api-reference: HTTP 202 {"job": ...}
 }
 
 function getJob(state: FakeState, id: string, query: URLSearchParams, baseUrl: string, send: Send): void {
-  // `redirect` (ref §3): default true; false means "always 200".
+  // `redirect` (https://docs.mindee.com/integrations/polling-for-results): default true; false means "always 200".
   let redirect = true;
   const rawRedirect = query.get('redirect');
   if (rawRedirect !== null) {
@@ -148,7 +148,7 @@ function getJob(state: FakeState, id: string, query: URLSearchParams, baseUrl: s
   job.record.pollCount++;
   if (state.faults.jobHidden(job.record.enqueuedAt)) return send(404, problems.jobNotFound(id)); // eventual-consistency fault
   const body = state.jobs.jobJson(job, baseUrl);
-  // Ref §3: Processed answers 302 with Location AND the JSON job body; Processing and Failed answer 200.
+  // https://docs.mindee.com/integrations/polling-for-results: Processed answers 302 with Location AND the JSON job body; Processing and Failed answer 200.
   if (job.record.status === 'Processed' && redirect) {
     return send(302, body, { location: state.jobs.resultUrl(job, baseUrl) });
   }
@@ -160,7 +160,7 @@ function getResult(state: FakeState, route: Extract<Route, { kind: 'result' }>, 
     return send(422, problems.invalidFields([{ pointer: '#/inference_id', detail: 'inference_id must be a valid UUID format' }]));
   }
   const job = state.jobs.get(route.id);
-  // Ref §4: unknown, not ready (or failed) results are 404; so is a result asked under another product.
+  // https://docs.mindee.com/integrations/api-reference: unknown, not ready (or failed) results are 404; so is a result asked under another product.
   if (!job || job.record.status !== 'Processed' || job.product !== route.product) return send(404, problems.resultNotFound(route.id));
   if (job.record.resultFetchedAt === undefined) job.record.resultFetchedAt = Date.now();
   send(200, state.jobs.resultBody(job));
@@ -181,7 +181,7 @@ function searchModels(state: FakeState, query: URLSearchParams, send: Send): voi
   const page = intParam('page', 1);
   const perPage = intParam('per_page', state.opts.perPageDefault);
   if (errors.length) return send(422, problems.invalidFields(errors));
-  // Ref §8: name is a case-insensitive pattern, model_type an exact match; pages are 1-based and a page
+  // https://docs.mindee.com/integrations/api-reference: name is a case-insensitive pattern, model_type an exact match; pages are 1-based and a page
   // past the end is an empty list, not an error.
   const name = (query.get('name') ?? '').toLowerCase();
   const modelType = query.get('model_type');

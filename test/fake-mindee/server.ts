@@ -1,6 +1,6 @@
 /**
- * A fake Mindee V2 API server for tests, benchmarks and the local demo, built from the protocol
- * reference (/work/shared/reference/mindee-v2-api.md), quirks included.
+ * A fake Mindee V2 API server for tests, benchmarks and the local demo, built from Mindee's
+ * documentation (https://docs.mindee.com/integrations/api-reference), quirks included.
  *
  *   const fake = await startFakeMindee({ processingMs: 200 });
  *   // ... point the client at fake.url with Authorization: fake.apiKey ...

@@ -33,7 +33,7 @@ const RUNTIME_KEYS: (keyof RuntimeOptions)[] = [
 
 export const DEFAULT_API_KEY = 'md_fake_local_key';
 
-/** Public listing entry of a webhook (ref §8: never the secret). */
+/** Public listing entry of a webhook (https://docs.mindee.com/integrations/api-reference: never the secret). */
 export interface WebhookListing {
   id: string;
   name: string;
@@ -122,7 +122,7 @@ export class FakeState {
     return [...out.values()];
   }
 
-  /** The model as listed by GET /v2/search/models (ref §8). `webhooks` stays absent when the model
+  /** The model as listed by GET /v2/search/models (https://docs.mindee.com/integrations/api-reference). `webhooks` stays absent when the model
    * has none declared, like the last model of fixture search/models.json. */
   modelListing(model: FakeModel): Record<string, unknown> {
     const webhooks = this.webhooksOf(model).map(({ id, name, url }) => ({ id, name, url }));

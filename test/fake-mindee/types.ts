@@ -1,7 +1,8 @@
 /**
  * Public types of the fake Mindee V2 server. Other test code and scripts code against these:
  * change them only in a backwards-compatible way.
- * Protocol reference: /work/shared/reference/mindee-v2-api.md (cited below as "ref §n").
+ * Protocol facts come from Mindee's public documentation (https://docs.mindee.com/integrations/),
+ * cited page by page below; UNCONFIRMED marks what no public source shows.
  */
 
 export type ModelType = 'extraction' | 'classification' | 'crop' | 'ocr' | 'split';
@@ -54,7 +55,7 @@ export interface FakeMindeeOptions {
   processingMs?: number;
   /** Default null = off. Rolling window (60 s) per organisation, i.e. the whole server. */
   rateLimits?: { postPerMinute: number; getPerMinute: number } | null;
-  /** Whether normal rate-limit 429s carry Retry-After (seconds until a slot frees). Default false (UNCONFIRMED, ref §5). */
+  /** Whether normal rate-limit 429s carry Retry-After (seconds until a slot frees). Default false (UNCONFIRMED, https://docs.mindee.com/integrations/problem-database). */
   rateLimitRetryAfter?: boolean;
   faults?: FakeFaults;
   /** Default: the 5 models of fixtures search/models.json plus one classification and one ocr model. */
@@ -62,7 +63,7 @@ export interface FakeMindeeOptions {
   webhooks?: FakeWebhook[];
   /** Default false: the test n8n serves a self-signed certificate. */
   webhookTlsRejectUnauthorized?: boolean;
-  /** Default 50 (ref §8). */
+  /** Default 50 (https://docs.mindee.com/integrations/api-reference). */
   perPageDefault?: number;
 
   // ---- Extra knobs (not part of the real API surface; mostly to make tests fast) ----
@@ -72,7 +73,7 @@ export interface FakeMindeeOptions {
   webhookRetryDelaysMs?: number[];
   /** Timeout of one webhook delivery attempt. Default 10000. */
   webhookTimeoutMs?: number;
-  /** Largest accepted file. Default 100 MiB (ref §9); larger gives 413 (UNCONFIRMED). */
+  /** Largest accepted file. Default 100 MiB (https://docs.mindee.com/integrations/technical-limitations); larger gives 413 (UNCONFIRMED). */
   maxFileBytes?: number;
   /** Base URL written in polling_url / result_url / Location. Default: derived from the request's
    * Host header (so the URLs work under whatever name the client used), else `url`. */
@@ -129,7 +130,7 @@ export interface FakeMindee {
   stop(): Promise<void>;
 }
 
-/** A problem-details body (ref §5): RFC 9457-style without type/instance. */
+/** A problem-details body (https://docs.mindee.com/integrations/problem-database): RFC 9457-style without type/instance. */
 export interface Problem {
   status: number;
   detail: string;

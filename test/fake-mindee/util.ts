@@ -8,7 +8,7 @@ const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 /**
  * UUID check used for model_id and path ids. Any version is accepted because the model ids of fixture
  * search/models.json are not v4 (e.g. "afde5151-aa11-aa11-..."); the nil UUID is rejected because the
- * NODE integration tests expect 422 for it both as model_id and as job id (ref §4).
+ * NODE integration tests expect 422 for it both as model_id and as job id (https://docs.mindee.com/integrations/api-reference).
  */
 export function isUuid(value: string): boolean {
   return UUID_SHAPE.test(value) && value !== NIL_UUID;
@@ -21,7 +21,7 @@ export function preciseNow(): number {
 
 /**
  * ISO-8601 UTC timestamp with microseconds. Job fixtures have no timezone suffix
- * ("2025-07-03T14:27:58.974451"); the webhook failure payload has a "Z" (ref §3).
+ * ("2025-07-03T14:27:58.974451"); the webhook failure payload has a "Z" (https://docs.mindee.com/integrations/polling-for-results).
  */
 export function isoMicro(ms: number, withZ = false): string {
   const whole = Math.floor(ms);

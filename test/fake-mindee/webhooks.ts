@@ -1,7 +1,7 @@
 /**
- * Signed webhook delivery (ref §7): POST of the compact JSON body, `X-Signature` = lowercase hex
+ * Signed webhook delivery (https://docs.mindee.com/integrations/webhooks): POST of the compact JSON body, `X-Signature` = lowercase hex
  * HMAC-SHA256 of the exact body bytes keyed with the webhook's secret, `Content-Type: application/json`.
- * 3xx are not followed (ref §7); non-2xx and network failures are retried a few times with a short
+ * 3xx are not followed (https://docs.mindee.com/integrations/webhooks); non-2xx and network failures are retried a few times with a short
  * backoff (retry count and backoff UNCONFIRMED).
  */
 import { createHmac } from 'node:crypto';
@@ -16,7 +16,7 @@ export function signBody(secret: string, body: string | Buffer): string {
   return createHmac('sha256', secret).update(body).digest('hex');
 }
 
-/** One entry of job.webhooks[] (ref §3: `{id, created_at, status, error}`). */
+/** One entry of job.webhooks[] (https://docs.mindee.com/integrations/polling-for-results: `{id, created_at, status, error}`). */
 export interface JobWebhookEntry {
   id: string;
   created_at: string;

@@ -5,24 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { startFakeMindee, type FakeMindee } from '../fake-mindee/server';
-import { USER_AGENT } from '../../nodes/Mindee/transport/userAgent';
-import { readBinary, runMindeeNode } from './harness';
+import { USER_AGENT } from '../../nodes/Mindee/shared/transport/httpClient';
+import { readBinary, runMindeeNode, useFakeMindee } from './harness';
 
 const EXTRACTION_MODEL_ID = 'b3274545-bb22-bb22-991e-9ca0639829a3';
 const pdf = readFileSync(join(__dirname, '..', 'fixtures', 'files', 'invoice.pdf'));
 
-let fake: FakeMindee;
-
-beforeAll(async () => {
-	fake = await startFakeMindee({ processingMs: 300 });
-});
-
-afterAll(async () => {
-	await fake?.stop();
-});
-
-beforeEach(() => fake.reset());
+const fake = useFakeMindee({ processingMs: 300 });
 
 it('enqueues a PDF, polls until processed and returns the raw result', async () => {
 	const result = await runMindeeNode({

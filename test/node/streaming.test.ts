@@ -7,18 +7,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { startFakeMindee, type FakeMindee } from '../fake-mindee/server';
-import { runMindeeNode } from './harness';
+import { runMindeeNode, useFakeMindee } from './harness';
 
 const EXTRACTION_MODEL_ID = 'b3274545-bb22-bb22-991e-9ca0639829a3';
 
-let fake: FakeMindee;
+const fake = useFakeMindee({ processingMs: 200 });
 let folder: string;
 let pdfPath: string;
 let pdf: Buffer;
 
-beforeAll(async () => {
-	fake = await startFakeMindee({ processingMs: 200 });
+beforeAll(() => {
 	folder = mkdtempSync(join(tmpdir(), 'mindee-stream-'));
 	pdfPath = join(folder, 'big.pdf');
 	// A valid PDF header followed by 8 MB of padding in a comment: big enough to arrive in many chunks.
@@ -26,12 +24,9 @@ beforeAll(async () => {
 	writeFileSync(pdfPath, pdf);
 });
 
-afterAll(async () => {
-	await fake?.stop();
+afterAll(() => {
 	rmSync(folder, { recursive: true, force: true });
 });
-
-beforeEach(() => fake.reset());
 
 const parameters = {
 	resource: 'extraction',

@@ -1,4 +1,4 @@
-import { describeUnacceptedBytes, detectAcceptedFileType } from '../../nodes/Mindee/input/fileType';
+import { describeUnacceptedBytes, detectAcceptedFileType } from '../../nodes/Mindee/actions/document/fileType';
 
 function pngChunk(type: string, data: Buffer = Buffer.alloc(0)): Buffer {
 	const length = Buffer.alloc(4);

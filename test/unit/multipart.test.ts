@@ -1,6 +1,6 @@
 import { Readable } from 'stream';
 
-import { buildMultipartBody, type BinaryStream, type MultipartBody } from '../../nodes/Mindee/transport/multipart';
+import { buildMultipartBody, type BinaryStream, type MultipartBody } from '../../nodes/Mindee/shared/transport/multipart';
 
 async function bytesOf(body: MultipartBody): Promise<Buffer> {
 	const opened = await body.open();

@@ -3,8 +3,8 @@ import { readFileSync } from 'fs';
 import type { IDataObject } from 'n8n-workflow';
 import { join } from 'path';
 
-import { shapeInference } from '../../nodes/Mindee/output';
-import type { MindeeInference } from '../../nodes/Mindee/transport/types';
+import { shapeInference } from '../../nodes/Mindee/shared/output/shapeInference';
+import type { MindeeInference } from '../../nodes/Mindee/shared/types';
 
 const EXTRACTION_DIR = join(__dirname, '../fixtures/mindee-v2/products/extraction');
 

@@ -6,9 +6,10 @@ import { readdirSync, readFileSync, statSync } from 'fs';
 import type { IDataObject } from 'n8n-workflow';
 import { join, relative, sep } from 'path';
 
-import type { ConfidenceLevel, OutputMode } from '../../nodes/Mindee/output';
-import { detectProduct, shapeInference } from '../../nodes/Mindee/output';
-import type { MindeeInference, MindeeProduct } from '../../nodes/Mindee/transport/types';
+import type { ConfidenceLevel, OutputMode } from '../../nodes/Mindee/shared/output/shapeInference';
+import { detectProduct, shapeInference } from '../../nodes/Mindee/shared/output/shapeInference';
+import type { MindeeProduct } from '../../nodes/Mindee/shared/products';
+import type { MindeeInference } from '../../nodes/Mindee/shared/types';
 
 const PRODUCTS_DIR = join(__dirname, '../fixtures/mindee-v2/products');
 const MODES: OutputMode[] = ['simplified', 'raw', 'both'];

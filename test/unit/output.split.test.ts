@@ -3,8 +3,9 @@ import { readFileSync } from 'fs';
 import type { IDataObject } from 'n8n-workflow';
 import { join } from 'path';
 
-import { shapeInference } from '../../nodes/Mindee/output';
-import type { MindeeInference, MindeeProduct } from '../../nodes/Mindee/transport/types';
+import { shapeInference } from '../../nodes/Mindee/shared/output/shapeInference';
+import type { MindeeProduct } from '../../nodes/Mindee/shared/products';
+import type { MindeeInference } from '../../nodes/Mindee/shared/types';
 
 const PRODUCTS_DIR = join(__dirname, '../fixtures/mindee-v2/products');
 

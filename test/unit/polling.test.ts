@@ -1,5 +1,5 @@
 import { nextPollDelayMs } from '../../nodes/Mindee/polling/pollingSchedule';
-import { isSameOrigin, normaliseBaseUrl, resolveUrl } from '../../nodes/Mindee/transport/urls';
+import { isSameOrigin, normaliseBaseUrl, resolveUrl } from '../../nodes/Mindee/shared/transport/httpClient';
 
 describe('nextPollDelayMs', () => {
 	const settings = { initialDelayMs: 2000, intervalMs: 1500, maxWaitMs: 600_000 };

@@ -2,10 +2,8 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import type { INode } from 'n8n-workflow';
 
-import { mindeeApiError } from '../../nodes/Mindee/transport/errors';
-import { jobFailedError } from '../../nodes/Mindee/transport/jobErrors';
-import { describeFieldErrors, toProblem } from '../../nodes/Mindee/transport/problemDetails';
-import type { MindeeJob } from '../../nodes/Mindee/transport/types';
+import { describeFieldErrors, jobFailedError, mindeeApiError, toProblem } from '../../nodes/Mindee/shared/errors';
+import type { MindeeJob } from '../../nodes/Mindee/shared/types';
 
 const fixture = (path: string) => JSON.parse(readFileSync(join(__dirname, '../fixtures/mindee-v2', path), 'utf8'));
 const node: INode = { id: '1', name: 'Mindee', type: 'n8n-nodes-mindee.mindee', typeVersion: 1, position: [0, 0], parameters: {} };

@@ -1,5 +1,5 @@
-import { budgetFor, SlidingWindowLimiter } from '../../nodes/Mindee/transport/rateBudget';
-import { backoffMs, decideRetry, parseRetryAfter } from '../../nodes/Mindee/transport/retryPolicy';
+import { budgetFor, SlidingWindowLimiter } from '../../nodes/Mindee/shared/transport/rateBudget';
+import { backoffMs, decideRetry, parseRetryAfter } from '../../nodes/Mindee/shared/transport/retryPolicy';
 
 describe('SlidingWindowLimiter', () => {
 	it('never grants more than the limit within one rolling window', async () => {

@@ -6,8 +6,8 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
-import { MindeeTrigger } from '../../nodes/MindeeTrigger/MindeeTrigger.node';
-import { computeSignature } from '../../nodes/MindeeTrigger/signature';
+import { MindeeTrigger } from '../../nodes/Mindee/MindeeTrigger.node';
+import { computeSignature } from '../../nodes/Mindee/trigger/delivery';
 
 const fixtures = join(__dirname, '../fixtures/mindee-v2');
 const SECRET = 'test-signing-secret-0123456789';

@@ -1,9 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
-import { filteredOutReason } from '../../nodes/MindeeTrigger/filters';
-import { failureItem, parsePayload } from '../../nodes/MindeeTrigger/payload';
-import { computeSignature, isValidSignature } from '../../nodes/MindeeTrigger/signature';
+import { computeSignature, failureItem, filteredOutReason, isValidSignature, parsePayload } from '../../nodes/Mindee/trigger/delivery';
 
 const fixtures = join(__dirname, '../fixtures/mindee-v2');
 

@@ -1,9 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { MindeeApi } from '../transport/mindeeApi';
-import { PRODUCTS } from '../transport/types';
-
-const PAGE_SIZE = 50;
+import { isProduct } from '../shared/products';
+import { MindeeApi } from '../shared/transport/mindeeApi';
 
 /** The model picker: searches by name, one page at a time, only models of the chosen product. */
 export async function searchModels(
@@ -12,10 +10,10 @@ export async function searchModels(
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const resource = String(this.getCurrentNodeParameter('resource') ?? 'extraction');
-	const modelType = (PRODUCTS as readonly string[]).includes(resource) ? resource : undefined;
+	const modelType = isProduct(resource) ? resource : undefined;
 	const page = Number(paginationToken) || 1;
 	const api = await MindeeApi.create(this);
-	const result = await api.searchModels({ name: filter, modelType, page, perPage: PAGE_SIZE });
+	const result = await api.searchModels({ name: filter, modelType, page });
 	const models = result.models ?? [];
 	const totalPages = result.pagination?.total_pages ?? page;
 	return {

@@ -1,11 +1,10 @@
 import type { INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { MindeeApi } from '../transport/mindeeApi';
-import { jobFailedError } from '../transport/jobErrors';
-import { ensureNodeError } from '../transport/nodeError';
-import type { MindeeInference, MindeeJob } from '../transport/types';
-import { sleepUnlessCancelled } from './cancellableSleep';
+import { canceledError, ensureNodeError, jobFailedError } from '../shared/errors';
+import { sleepUnlessCancelled } from '../shared/transport/httpClient';
+import type { MindeeApi } from '../shared/transport/mindeeApi';
+import type { MindeeInference, MindeeJob } from '../shared/types';
 import { nextPollDelayMs, type PollingSettings } from './pollingSchedule';
 
 /** Mindee may not know a job id for a moment right after the enqueue answered. */
@@ -39,7 +38,7 @@ export async function waitForResult(
 			Math.max(0, Math.min(nextPollAt, deadline) - Date.now()),
 			signal,
 		);
-		if (!waited) throw cancelledError(node, enqueued, itemIndex);
+		if (!waited) throw canceledError(node, itemIndex, enqueued);
 		const job = await pollOnce(api, node, enqueued, itemIndex, startedAt);
 		if (job?.status === 'Failed') throw jobFailedError(node, job, itemIndex);
 		if (job && (job.status === 'Processed' || job.result_url)) {
@@ -73,14 +72,6 @@ async function pollOnce(
 		if (youngJob && error instanceof NodeApiError && error.httpCode === '404') return undefined;
 		throw ensureNodeError(node, error, itemIndex);
 	}
-}
-
-/** Spelled "canceled": that word is how n8n tells a cancelled execution from a failed one. */
-function cancelledError(node: INode, job: MindeeJob, itemIndex: number) {
-	return new NodeOperationError(node, 'The execution was canceled while waiting for Mindee', {
-		itemIndex,
-		description: `Mindee keeps processing job ${job.id}; its result can be fetched later with Job → Get Result.`,
-	});
 }
 
 function timeoutError(node: INode, job: MindeeJob, settings: PollingSettings, itemIndex: number) {

@@ -13,7 +13,7 @@ import { mkdirSync, readFileSync } from 'fs';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
 
-import { triggerProperties } from '../../../nodes/MindeeTrigger/properties';
+import { triggerProperties } from '../../../nodes/Mindee/trigger/description';
 import type { RecordedRequest } from '../../fake-mindee/types';
 import { REPO_ROOT } from '../harness';
 import { ConsoleWatch } from './consoleWatch';

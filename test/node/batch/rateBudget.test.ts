@@ -12,7 +12,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { budgetFor, organisationKey, type RateBudget } from '../../../nodes/Mindee/transport/rateBudget';
+import { budgetFor, organisationKey, type RateBudget } from '../../../nodes/Mindee/shared/transport/rateBudget';
 import { startFakeMindee, type FakeMindee, type RecordedRequest } from '../../fake-mindee/server';
 import { runMindeeNode } from '../harness';
 import {

@@ -9,7 +9,8 @@
  * Files: env.ts (process env, temp root), n8nInternals.ts (n8n-core's own @n8n/di and Logger),
  * container.ts (DI set-up), binaryData.ts (BinaryDataService per mode), nodeTypes.ts (registry),
  * credentialsHelper.ts, additionalData.ts, startNode.ts (items in, binary prepared), packageTypes.ts
- * (this package's types), runWorkflow.ts, runMindeeNode.ts.
+ * (this package's types), runWorkflow.ts, runMindeeNode.ts, fakeMindee.ts (one fake Mindee server
+ * per test file).
  * Logs: silent; set N8N_HARNESS_LOG_LEVEL=debug (or info, warn...) to see n8n's.
  */
 import './env';
@@ -27,3 +28,4 @@ export type { HarnessNode, HarnessRunResult, RunWorkflowOptions } from './runWor
 export { runWorkflow } from './runWorkflow';
 export type { RunMindeeNodeOptions } from './runMindeeNode';
 export { MINDEE_NODE_NAME, runMindeeNode } from './runMindeeNode';
+export { useFakeMindee } from './fakeMindee';

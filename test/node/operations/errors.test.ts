@@ -1,14 +1,13 @@
 /**
  * Failures of the Mindee node through n8n's execution engine against the fake Mindee server:
- * Mindee's problem details (reference §5) turned into messages a user can act on, input checks that
+ * Mindee's problem details (https://docs.mindee.com/integrations/problem-database) turned into messages a user can act on, input checks that
  * stop a bad document before any upload, failed and overdue jobs, and n8n's error settings
  * (Continue On Fail, the error output) with their item pairing.
  */
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { defaultModels } from '../../fake-mindee/fixtures';
-import { startFakeMindee, type FakeMindee } from '../../fake-mindee/server';
-import { runMindeeNode } from '../harness';
+import { runMindeeNode, useFakeMindee } from '../harness';
 import {
 	animatedPng,
 	binaryItem,
@@ -27,20 +26,7 @@ import {
 	UNKNOWN_MODEL,
 } from './helpers';
 
-let fake: FakeMindee;
-
-beforeAll(async () => {
-	fake = await startFakeMindee({ processingMs: 100 });
-});
-
-afterAll(async () => {
-	await fake?.stop();
-});
-
-beforeEach(() => {
-	fake.reset();
-	fake.configure({ models: defaultModels(), processingMs: 100, faults: {} });
-});
+const fake = useFakeMindee({ processingMs: 100 }, () => ({ models: defaultModels(), processingMs: 100, faults: {} }));
 
 const extraction = (overrides: INodeParameters = {}) => productParams('extraction', overrides);
 

@@ -1,13 +1,13 @@
 /**
  * Extraction → Enqueue & Poll through n8n's execution engine against the fake Mindee server:
- * what Mindee receives for each input type and option (reference §2), and what the node outputs
- * (output modes, split into items, review routing; documented in nodes/Mindee/output/index.ts).
+ * what Mindee receives for each input type and option
+ * (https://docs.mindee.com/integrations/api-reference), and what the node outputs (output modes,
+ * split into items, review routing; documented in nodes/Mindee/shared/output/shapeInference.ts).
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { defaultModels } from '../../fake-mindee/fixtures';
-import { startFakeMindee, type FakeMindee } from '../../fake-mindee/server';
-import { readBinary, runMindeeNode } from '../harness';
+import { readBinary, runMindeeNode, useFakeMindee } from '../harness';
 import {
 	binaryItem,
 	byId,
@@ -26,20 +26,7 @@ import {
 	sha256,
 } from './helpers';
 
-let fake: FakeMindee;
-
-beforeAll(async () => {
-	fake = await startFakeMindee({ processingMs: 100 });
-});
-
-afterAll(async () => {
-	await fake?.stop();
-});
-
-beforeEach(() => {
-	fake.reset();
-	fake.configure({ models: defaultModels(), processingMs: 100 });
-});
+const fake = useFakeMindee({ processingMs: 100 }, () => ({ models: defaultModels(), processingMs: 100 }));
 
 const extraction = (overrides: INodeParameters = {}) => productParams('extraction', overrides);
 

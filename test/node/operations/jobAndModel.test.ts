@@ -1,14 +1,13 @@
 /**
  * Job → Get Status / Get Result and Model → Search, through n8n's execution engine against the
- * fake Mindee server (reference §3, §4, §8). Jobs are created straight on the fake (as another
- * workflow's Enqueue would have), then the request log is cleared so each test sees only what the
- * node under test sent.
+ * fake Mindee server (https://docs.mindee.com/integrations/api-reference). Jobs are created
+ * straight on the fake (as another workflow's Enqueue would have), then the request log is cleared
+ * so each test sees only what the node under test sent.
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { defaultModels } from '../../fake-mindee/fixtures';
-import { startFakeMindee, type FakeMindee } from '../../fake-mindee/server';
-import { runMindeeNode } from '../harness';
+import { runMindeeNode, useFakeMindee } from '../harness';
 import {
 	credentialsOf,
 	generatedModels,
@@ -20,20 +19,7 @@ import {
 	type OtherHost,
 } from './helpers';
 
-let fake: FakeMindee;
-
-beforeAll(async () => {
-	fake = await startFakeMindee({ processingMs: 100 });
-});
-
-afterAll(async () => {
-	await fake?.stop();
-});
-
-beforeEach(() => {
-	fake.reset();
-	fake.configure({ models: defaultModels(), processingMs: 100, faults: {} });
-});
+const fake = useFakeMindee({ processingMs: 100 }, () => ({ models: defaultModels(), processingMs: 100, faults: {} }));
 
 type Product = 'extraction' | 'classification' | 'crop' | 'ocr' | 'split';
 type MindeeJobJson = IDataObject & { id: string };

@@ -5,61 +5,20 @@
  * The harness runs nodes through n8n's WorkflowExecute, which has no path for load-options
  * methods (n8n's UI calls them through the REST API's LoadOptionsService). So the method is called
  * here with a minimal ILoadOptionsFunctions: getNode, getCredentials, getCurrentNodeParameter and
- * helpers.httpRequestWithAuthentication, the latter implemented with fetch and applying the
- * credential type's own `authenticate` headers, as n8n's request helper does.
+ * helpers.httpRequestWithAuthentication (harness/fetchWithCredential.ts).
  */
-import type {
-	ICredentialDataDecryptedObject,
-	IHttpRequestOptions,
-	ILoadOptionsFunctions,
-	IN8nHttpFullResponse,
-	INode,
-	INodeListSearchResult,
-} from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ILoadOptionsFunctions, INode, INodeListSearchResult } from 'n8n-workflow';
 
-import { MindeePlatformApi } from '../../../credentials/MindeePlatformApi.credentials';
 import { Mindee } from '../../../nodes/Mindee/Mindee.node';
 import { defaultModels } from '../../fake-mindee/fixtures';
-import { startFakeMindee, type FakeMindee } from '../../fake-mindee/server';
+import { useFakeMindee } from '../harness/fakeMindee';
+import { fetchWithCredential, type SentRequest } from '../harness/fetchWithCredential';
 import { generatedModels, MODELS } from './helpers';
 
-let fake: FakeMindee;
-
-beforeAll(async () => {
-	fake = await startFakeMindee({ processingMs: 100 });
-});
-
-afterAll(async () => {
-	await fake?.stop();
-});
-
-beforeEach(() => {
-	fake.reset();
-	fake.configure({ models: defaultModels() });
-});
-
-const credentialType = new MindeePlatformApi();
-
-/** The credential's declarative headers, `={{$credentials.x}}` resolved from the credential data. */
-function authenticationHeaders(credentials: ICredentialDataDecryptedObject): Record<string, string> {
-	const { authenticate } = credentialType;
-	if (typeof authenticate !== 'object' || authenticate.type !== 'generic') throw new Error('expected a generic authenticate');
-	const headers: Record<string, string> = {};
-	for (const [name, value] of Object.entries(authenticate.properties.headers ?? {})) {
-		const expression = /^=\{\{\s*\$credentials\.(\w+)\s*\}\}$/.exec(String(value));
-		if (!expression) throw new Error(`unsupported credential expression ${String(value)}`);
-		headers[name] = String(credentials[expression[1]] ?? '');
-	}
-	return headers;
-}
-
-interface Sent {
-	credentialType: string;
-	options: IHttpRequestOptions;
-}
+const fake = useFakeMindee({ processingMs: 100 }, () => ({ models: defaultModels() }));
 
 function loadOptionsContext(resource: string | undefined, credentials: ICredentialDataDecryptedObject) {
-	const sent: Sent[] = [];
+	const sent: SentRequest[] = [];
 	const node: INode = {
 		id: 'mindee-node',
 		name: 'Mindee',
@@ -76,38 +35,7 @@ function loadOptionsContext(resource: string | undefined, credentials: ICredenti
 			return credentials;
 		},
 		getCurrentNodeParameter: (name: string) => (name === 'resource' ? resource : undefined),
-		helpers: {
-			async httpRequestWithAuthentication(
-				this: unknown,
-				type: string,
-				options: IHttpRequestOptions,
-			): Promise<IN8nHttpFullResponse | unknown> {
-				sent.push({ credentialType: type, options });
-				const url = new URL(options.url);
-				for (const [key, value] of Object.entries(options.qs ?? {})) url.searchParams.set(key, String(value));
-				const response = await fetch(url, {
-					method: options.method ?? 'GET',
-					headers: { ...(options.headers as Record<string, string>), ...authenticationHeaders(credentials) },
-					redirect: options.disableFollowRedirect ? 'manual' : 'follow',
-				});
-				if (!response.ok && !options.ignoreHttpStatusErrors) throw new Error(`HTTP ${response.status}`);
-				const text = await response.text();
-				let body: unknown = text;
-				if (options.json) {
-					try {
-						body = JSON.parse(text);
-					} catch {
-						body = text;
-					}
-				}
-				if (!options.returnFullResponse) return body;
-				const headers: Record<string, string> = {};
-				response.headers.forEach((value, name) => {
-					headers[name] = value;
-				});
-				return { statusCode: response.status, headers, body };
-			},
-		},
+		helpers: { httpRequestWithAuthentication: fetchWithCredential(credentials, sent) },
 	} as unknown as ILoadOptionsFunctions;
 	return { context, sent };
 }
@@ -119,7 +47,7 @@ async function search(
 	filter?: string,
 	paginationToken?: string,
 	credentials: ICredentialDataDecryptedObject = { apiKey: fake.apiKey, baseUrl: fake.url },
-): Promise<INodeListSearchResult & { sent: Sent[] }> {
+): Promise<INodeListSearchResult & { sent: SentRequest[] }> {
 	const { context, sent } = loadOptionsContext(resource, credentials);
 	const result = await searchModels.call(context, filter, paginationToken);
 	return { ...result, sent };

@@ -1,14 +1,13 @@
 /**
  * The utility products (classification, crop, OCR, split) and the Enqueue-only operation, through
  * n8n's execution engine against the fake Mindee server: each product posts to its own route with
- * only the fields utility products accept (reference §2), and its result is simplified as
- * documented in nodes/Mindee/output/index.ts.
+ * only the fields utility products accept (https://docs.mindee.com/integrations/api-reference),
+ * and its result is simplified as documented in nodes/Mindee/shared/output/shapeInference.ts.
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { defaultModels } from '../../fake-mindee/fixtures';
-import { startFakeMindee, type FakeMindee } from '../../fake-mindee/server';
-import { readBinary, runMindeeNode } from '../harness';
+import { readBinary, runMindeeNode, useFakeMindee } from '../harness';
 import {
 	binaryItem,
 	credentialsOf,
@@ -23,20 +22,7 @@ import {
 	sha256,
 } from './helpers';
 
-let fake: FakeMindee;
-
-beforeAll(async () => {
-	fake = await startFakeMindee({ processingMs: 100 });
-});
-
-afterAll(async () => {
-	await fake?.stop();
-});
-
-beforeEach(() => {
-	fake.reset();
-	fake.configure({ models: defaultModels() });
-});
+const fake = useFakeMindee({ processingMs: 100 }, () => ({ models: defaultModels() }));
 
 const UTILITIES = ['classification', 'crop', 'ocr', 'split'] as const;
 

@@ -2,23 +2,12 @@
  * No secret leaks: whatever goes wrong, the API key appears in no output item, error item or
  * execution error (the other-host case is in jobAndModel.test.ts).
  */
-import { startFakeMindee, type FakeMindee } from '../../fake-mindee/server';
-import { runMindeeNode } from '../harness';
+import { runMindeeNode, useFakeMindee } from '../harness';
 import { byId, credentialsOf, pdfItem, productParams, UNKNOWN_MODEL } from './helpers';
 
 jest.setTimeout(60_000);
 
-let fake: FakeMindee;
-
-beforeAll(async () => {
-	fake = await startFakeMindee({ processingMs: 100 });
-});
-
-afterAll(async () => {
-	await fake?.stop();
-});
-
-beforeEach(() => fake.reset());
+const fake = useFakeMindee({ processingMs: 100 });
 
 /** Everything the execution produced, as text: items, errors, descriptions, run data. */
 function everything(result: Awaited<ReturnType<typeof runMindeeNode>>): string {

@@ -1,0 +1,74 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import { waitForResult } from '../../polling/waitForResult';
+import { MIN_INTERVAL_MS, type PollingSettings } from '../../polling/pollingSchedule';
+import { PRODUCT_VALUES, type MindeeProduct } from '../../shared/products';
+import { resultOutputs, type ItemOutputs, type OperationContext } from '../operation';
+import { buildEnqueueRequest } from './enqueueForm';
+
+const pollingOptionsProperty: INodeProperties = {
+	displayName: 'Polling',
+	name: 'pollingOptions',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	displayOptions: { show: { resource: PRODUCT_VALUES, operation: ['enqueueAndPoll'] } },
+	options: [
+		{
+			displayName: 'Initial Delay (Seconds)',
+			name: 'initialDelaySeconds',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 1 },
+			default: 2,
+			description: 'How long to wait after sending the document before the first status check',
+		},
+		{
+			displayName: 'Interval (Seconds)',
+			name: 'intervalSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1, numberPrecision: 1 },
+			default: 1.5,
+			description:
+				'Time between status checks (Mindee asks for at least 1 second). Jobs running longer than 10 seconds are checked less and less often.',
+		},
+		{
+			displayName: 'Maximum Wait (Seconds)',
+			name: 'maxWaitSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 600,
+			description:
+				'Give up after this long (Mindee stops any inference after 590 seconds). The job ID is in the error, so the result can still be fetched with Job → Get Result.',
+		},
+	],
+};
+
+export const description: INodeProperties[] = [pollingOptionsProperty];
+
+function readPollingSettings({ ctx, itemIndex }: OperationContext): PollingSettings {
+	const options = ctx.getNodeParameter('pollingOptions', itemIndex, {}) as IDataObject;
+	const seconds = (value: unknown, fallback: number) =>
+		typeof value === 'number' && value >= 0 ? value : fallback;
+	return {
+		initialDelayMs: seconds(options.initialDelaySeconds, 2) * 1000,
+		intervalMs: Math.max(seconds(options.intervalSeconds, 1.5) * 1000, MIN_INTERVAL_MS),
+		maxWaitMs: Math.max(seconds(options.maxWaitSeconds, 600), 1) * 1000,
+	};
+}
+
+/** Enqueue & Poll: send the document, wait for Mindee, output the result (one workflow step). */
+export async function execute(operation: OperationContext): Promise<ItemOutputs> {
+	const { ctx, api, itemIndex, signal, resource } = operation;
+	const product = resource as MindeeProduct;
+	const request = await buildEnqueueRequest(ctx, itemIndex, product);
+	const job = await api.enqueue(product, request.fields, request.file, itemIndex);
+	const { inference } = await waitForResult(
+		api,
+		ctx.getNode(),
+		job,
+		readPollingSettings(operation),
+		itemIndex,
+		signal,
+	);
+	return resultOutputs(ctx, itemIndex, inference, product);
+}

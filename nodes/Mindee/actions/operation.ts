@@ -1,0 +1,127 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { isUuid } from '../shared/ids';
+import { EXTRACTION_OPTION_PRODUCTS, PRODUCT_VALUES, type MindeeProduct } from '../shared/products';
+import { outputModeProperty, splitListFieldProperty } from '../shared/output/parameters';
+import {
+	shapeInference,
+	type ConfidenceLevel,
+	type OutputMode,
+} from '../shared/output/shapeInference';
+import type { MindeeApi } from '../shared/transport/mindeeApi';
+import type { MindeeInference } from '../shared/types';
+
+/** What every operation gets: n8n's context, the Mindee API, the item it works on. */
+export interface OperationContext {
+	ctx: IExecuteFunctions;
+	api: MindeeApi;
+	itemIndex: number;
+	/** The item's resource: for document operations, the Mindee product. */
+	resource: string;
+	signal?: AbortSignal;
+}
+
+/** Items an operation produced for one input item, per node output (0 = main, 1 = Needs Review). */
+export type ItemOutputs = INodeExecutionData[][];
+
+export interface Operation {
+	description: INodeProperties[];
+	execute: (operation: OperationContext) => Promise<ItemOutputs>;
+}
+
+/** An output item paired to its input item, carrying the input's files so later nodes can archive them. */
+export function pairedItem(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	json: IDataObject,
+	keepBinary = true,
+): INodeExecutionData {
+	const input = ctx.getInputData()[itemIndex];
+	const item: INodeExecutionData = { json, pairedItem: { item: itemIndex } };
+	if (keepBinary && input?.binary) item.binary = input.binary;
+	return item;
+}
+
+/** A job or inference ID parameter, checked to be a UUID before anything is sent. */
+export function readIdParameter(
+	{ ctx, itemIndex }: OperationContext,
+	parameter: string,
+	label: string,
+): string {
+	const id = String(ctx.getNodeParameter(parameter, itemIndex, '') ?? '').trim();
+	if (!isUuid(id)) {
+		throw new NodeOperationError(ctx.getNode(), `"${id}" is not a Mindee ${label}`, {
+			itemIndex,
+			description: `A ${label} is a UUID, as found in the "id" of the job that Enqueue returned.`,
+		});
+	}
+	return id;
+}
+
+const REVIEW_THRESHOLD_PARAMETER = 'reviewThreshold';
+
+/** Shown wherever the node outputs a Mindee result: Enqueue & Poll and Job → Get Result. */
+const whereResultsAreOutput = {
+	show: { resource: [...PRODUCT_VALUES, 'job'], operation: ['enqueueAndPoll', 'getResult'] },
+};
+
+/** How a result becomes items: read by `resultOutputs` below. */
+export const resultOutputProperties: INodeProperties[] = [
+	outputModeProperty(whereResultsAreOutput),
+	splitListFieldProperty(whereResultsAreOutput.show),
+	{
+		displayName: 'Route to Review Below Confidence',
+		name: REVIEW_THRESHOLD_PARAMETER,
+		type: 'options',
+		displayOptions: {
+			show: {
+				resource: [...EXTRACTION_OPTION_PRODUCTS, 'job'],
+				operation: ['enqueueAndPoll', 'getResult'],
+			},
+		},
+		options: [
+			{ name: 'Do Not Route', value: '', description: 'One output for every document' },
+			{
+				name: 'Certain',
+				value: 'Certain',
+				description: 'Review every document with any field below Certain',
+			},
+			{ name: 'High', value: 'High', description: 'Review documents with any Medium or Low field' },
+			{ name: 'Medium', value: 'Medium', description: 'Review documents with any Low field' },
+		],
+		default: '',
+		description:
+			'Adds a second output, "Needs Review", for documents with a field under this confidence. Mindee recommends a person checks Medium and Low fields. Requires Confidence Scores (Extraction Options) to be on for the model or the call.',
+	},
+];
+
+/** Node outputs: one, or "Passed Review" and "Needs Review" when routing is on. */
+export const outputsExpression = `={{ $parameter["${REVIEW_THRESHOLD_PARAMETER}"] ? [{ "type": "main", "displayName": "Passed Review" }, { "type": "main", "displayName": "Needs Review" }] : [{ "type": "main" }] }}`;
+
+/** How many outputs the node has for this run: two when review routing is on. */
+export function outputCount(ctx: IExecuteFunctions): number {
+	return ctx.getNodeParameter(REVIEW_THRESHOLD_PARAMETER, 0, '') ? 2 : 1;
+}
+
+/** Shapes a result as the user chose (output mode, split, review routing) into this item's outputs. */
+export function resultOutputs(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	inference: MindeeInference,
+	product: MindeeProduct,
+): ItemOutputs {
+	const mode = ctx.getNodeParameter('outputMode', itemIndex, 'simplified') as OutputMode;
+	const splitListField = String(ctx.getNodeParameter('splitListField', itemIndex, '') ?? '').trim();
+	const reviewThreshold = ctx.getNodeParameter(REVIEW_THRESHOLD_PARAMETER, itemIndex, '') as
+		ConfidenceLevel | '';
+	const shaped = shapeInference(inference, product, { mode, splitListField, reviewThreshold });
+	const items = shaped.items.map((json) => pairedItem(ctx, itemIndex, json));
+	if (!reviewThreshold) return [items];
+	return shaped.needsReview ? [[], items] : [items, []];
+}

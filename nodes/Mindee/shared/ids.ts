@@ -1,0 +1,26 @@
+/**
+ * Mindee's ids (models, jobs, inferences, webhooks) are UUIDs. The editor and the node check them
+ * with the same pattern, and compare them without regard to case, as UUIDs are meant to be.
+ */
+export const UUID_PATTERN =
+	'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+const UUID = new RegExp(UUID_PATTERN);
+
+export function isUuid(value: string): boolean {
+	return UUID.test(value);
+}
+
+/** A comma-separated list of ids as typed (or a list from an expression), trimmed, empties dropped. */
+export function parseIdList(raw: unknown): string[] {
+	const list = Array.isArray(raw) ? raw.map(String) : String(raw ?? '').split(',');
+	return list.map((id) => id.trim()).filter(Boolean);
+}
+
+export function sameId(a: string, b: string): boolean {
+	return a.toLowerCase() === b.toLowerCase();
+}
+
+export function includesId(ids: readonly string[], id: string): boolean {
+	return ids.some((candidate) => sameId(candidate, id));
+}

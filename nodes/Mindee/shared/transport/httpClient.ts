@@ -1,0 +1,246 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IN8nHttpFullResponse,
+	IWebhookFunctions,
+} from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
+
+import {
+	canceledError,
+	mindeeApiError,
+	networkCode,
+	toProblem,
+	unreachableError,
+	type RequestPurpose,
+} from '../errors';
+import type { BinaryStream } from './multipart';
+import {
+	budgetFor,
+	DEFAULT_RATE_LIMITS,
+	organisationKey,
+	type RateBudget,
+	type RateLimits,
+} from './rateBudget';
+import { decideRetry, type Failure } from './retryPolicy';
+
+/** Every n8n context that talks to Mindee: executions, the model picker, activation, webhooks. */
+export type MindeeContext =
+	IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
+
+export const PLATFORM_CREDENTIAL_TYPE = 'mindeePlatformApi';
+
+export const DEFAULT_BASE_URL = 'https://api-v2.mindee.net';
+
+/**
+ * Sent with every request so Mindee can tell this integration's traffic apart, as its SDKs and
+ * its Zapier app do. A unit test keeps the version equal to package.json's.
+ */
+export const PACKAGE_VERSION = '0.1.0';
+
+export const USER_AGENT = `mindee-api-n8n-community@v${PACKAGE_VERSION} n8n-nodes-mindee`;
+
+export interface MindeeRequest {
+	method: IHttpRequestMethods;
+	/** A path under the base URL ("/v2/…") or an absolute URL that Mindee returned. */
+	url: string;
+	purpose: RequestPurpose;
+	qs?: IDataObject;
+	/** Called for each attempt: a streamed upload cannot be replayed, so it is opened again. */
+	body?: () => Promise<Buffer | BinaryStream>;
+	headers?: IDataObject;
+	itemIndex?: number;
+	modelId?: string;
+	/** Statuses other than 2xx that the caller reads itself (302 while polling). */
+	acceptStatuses?: number[];
+	/** Lower goes first when requests wait for the rate budget: the job's age, oldest first. */
+	priority?: number;
+}
+
+export interface MindeeResponse {
+	statusCode: number;
+	headers: IDataObject;
+	body: unknown;
+}
+
+function readRateLimits(credentials: IDataObject): RateLimits {
+	const number = (value: unknown, fallback: number) =>
+		typeof value === 'number' && value > 0 ? value : fallback;
+	return {
+		postsPerMinute: number(credentials.postsPerMinute, DEFAULT_RATE_LIMITS.postsPerMinute),
+		getsPerMinute: number(credentials.getsPerMinute, DEFAULT_RATE_LIMITS.getsPerMinute),
+		processSharePercent: number(
+			credentials.processSharePercent,
+			DEFAULT_RATE_LIMITS.processSharePercent,
+		),
+	};
+}
+
+/**
+ * The one place that talks HTTP to Mindee. It goes through n8n's authenticated request helper
+ * (credentials, proxies, SSRF rules and the execution's cancel signal come with it), sends the
+ * key only to the credential's origin, waits for the organisation's rate budget, retries what is
+ * safe to retry, and turns Mindee's problem details into errors a user can act on.
+ */
+export class MindeeHttpClient {
+	private constructor(
+		private readonly context: MindeeContext,
+		readonly baseUrl: string,
+		private readonly keyHasPrefix: boolean,
+		private readonly budget: RateBudget,
+	) {}
+
+	static async create(context: MindeeContext): Promise<MindeeHttpClient> {
+		const credentials = await context.getCredentials(PLATFORM_CREDENTIAL_TYPE);
+		const baseUrl = normaliseBaseUrl(credentials.baseUrl, DEFAULT_BASE_URL);
+		const apiKey = String(credentials.apiKey ?? '');
+		const keyHasPrefix = /^\s*(bearer|token)\s/i.test(apiKey);
+		const budget = budgetFor(organisationKey(baseUrl, apiKey), readRateLimits(credentials));
+		return new MindeeHttpClient(context, baseUrl, keyHasPrefix, budget);
+	}
+
+	private get signal(): AbortSignal | undefined {
+		return 'getExecutionCancelSignal' in this.context
+			? this.context.getExecutionCancelSignal()
+			: undefined;
+	}
+
+	async send(request: MindeeRequest): Promise<MindeeResponse> {
+		const url = resolveUrl(this.baseUrl, request.url);
+		if (!isSameOrigin(url, this.baseUrl)) {
+			throw new NodeOperationError(
+				this.context.getNode(),
+				`Mindee returned a URL on another host: ${url}`,
+				{
+					itemIndex: request.itemIndex,
+					description: `The API key is only sent to ${this.baseUrl}. If Mindee moved its API, update the Base URL in the credential.`,
+				},
+			);
+		}
+		const limiter = request.method === 'POST' ? this.budget.post : this.budget.get;
+		const canceled = () => canceledError(this.context.getNode(), request.itemIndex);
+
+		for (let attempt = 1; ; attempt++) {
+			const slot = await limiter.acquire(request.priority ?? Date.now(), this.signal);
+			if (slot === false) throw canceled();
+
+			let response: IN8nHttpFullResponse;
+			try {
+				response = await this.sendOnce(url, request);
+				limiter.settle(slot);
+			} catch (error) {
+				limiter.settle(slot);
+				if (this.signal?.aborted) throw canceled();
+				const decision = decideRetry(
+					request.method,
+					{ kind: 'network', code: networkCode(error) },
+					attempt,
+				);
+				if (!decision.retry)
+					throw unreachableError(this.context.getNode(), error, this.baseUrl, request.itemIndex);
+				if (!(await sleepUnlessCancelled(decision.delayMs, this.signal))) throw canceled();
+				continue;
+			}
+
+			const { statusCode } = response;
+			if ((statusCode >= 200 && statusCode < 300) || request.acceptStatuses?.includes(statusCode)) {
+				return { statusCode, headers: response.headers ?? {}, body: parseBody(response.body) };
+			}
+			const failure: Failure = {
+				kind: 'status',
+				status: statusCode,
+				retryAfter: response.headers?.['retry-after'],
+			};
+			const decision = decideRetry(request.method, failure, attempt);
+			if (!decision.retry) {
+				throw mindeeApiError(this.context.getNode(), toProblem(statusCode, response.body), {
+					purpose: request.purpose,
+					itemIndex: request.itemIndex,
+					modelId: request.modelId,
+					keyHasPrefix: this.keyHasPrefix,
+				});
+			}
+			if (decision.rateLimited) limiter.pauseUntil(Date.now() + decision.delayMs);
+			if (!(await sleepUnlessCancelled(decision.delayMs, this.signal))) throw canceled();
+		}
+	}
+
+	private async sendOnce(url: string, request: MindeeRequest): Promise<IN8nHttpFullResponse> {
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url,
+			qs: request.qs,
+			// n8n hands a stream body to axios as is; its typings only list Buffer and plain values.
+			body: (await request.body?.()) as IHttpRequestOptions['body'],
+			headers: { Accept: 'application/json', 'User-Agent': USER_AGENT, ...request.headers },
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+		};
+		return (await this.context.helpers.httpRequestWithAuthentication.call(
+			this.context,
+			PLATFORM_CREDENTIAL_TYPE,
+			options,
+		)) as IN8nHttpFullResponse;
+	}
+}
+
+function parseBody(body: unknown): unknown {
+	if (typeof body !== 'string') return body;
+	try {
+		return JSON.parse(body);
+	} catch {
+		return body;
+	}
+}
+
+/** Base URL from the credential, without trailing slashes. */
+export function normaliseBaseUrl(baseUrl: unknown, fallback: string): string {
+	const text = typeof baseUrl === 'string' && baseUrl.trim() !== '' ? baseUrl.trim() : fallback;
+	return text.replace(/\/+$/, '');
+}
+
+/** Absolute URL for a path ("/v2/…") or an absolute URL Mindee gave us. */
+export function resolveUrl(baseUrl: string, pathOrUrl: string): string {
+	return /^https?:\/\//i.test(pathOrUrl)
+		? pathOrUrl
+		: `${baseUrl}${pathOrUrl.startsWith('/') ? '' : '/'}${pathOrUrl}`;
+}
+
+/**
+ * Mindee hands out absolute polling and result URLs. The API key is only ever sent to the
+ * credential's own origin, so a tampered or unexpected URL cannot collect it.
+ */
+export function isSameOrigin(url: string, baseUrl: string): boolean {
+	try {
+		return new URL(url).origin === new URL(baseUrl).origin;
+	} catch {
+		return false;
+	}
+}
+
+/** Longest single wait, so hosts whose `sleep` ignores the signal (n8n 1.x) still stop quickly. */
+const SLEEP_SLICE_MS = 200;
+
+/**
+ * Waits `ms` unless the execution is cancelled; resolves to false when it was. n8n-workflow ≥ 2.35
+ * honours the signal itself; older hosts ignore it, hence the short slices.
+ */
+export async function sleepUnlessCancelled(ms: number, signal?: AbortSignal): Promise<boolean> {
+	const end = Date.now() + ms;
+	for (;;) {
+		if (signal?.aborted) return false;
+		const remaining = end - Date.now();
+		if (remaining <= 0) return true;
+		try {
+			await sleep(Math.min(remaining, SLEEP_SLICE_MS), signal);
+		} catch {
+			return false;
+		}
+	}
+}

@@ -1,0 +1,144 @@
+import type { IDataObject } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { MindeeProduct } from '../products';
+import type { MindeeInference, MindeeJob, MindeeModel, ModelSearchPage } from '../types';
+import { MindeeHttpClient, type MindeeContext } from './httpClient';
+import { buildMultipartBody, type FormFields, type MultipartFile } from './multipart';
+
+/** Models per search page, as Mindee's own integrations ask for. */
+const MODEL_PAGE_SIZE = 50;
+
+/**
+ * Mindee V2's routes, one method each: enqueue, job, result, model search
+ * (https://docs.mindee.com/integrations/api-reference).
+ */
+export class MindeeApi {
+	private constructor(
+		private readonly context: MindeeContext,
+		readonly http: MindeeHttpClient,
+	) {}
+
+	static async create(context: MindeeContext): Promise<MindeeApi> {
+		return new MindeeApi(context, await MindeeHttpClient.create(context));
+	}
+
+	get baseUrl(): string {
+		return this.http.baseUrl;
+	}
+
+	async enqueue(
+		product: MindeeProduct,
+		fields: FormFields,
+		file: MultipartFile | undefined,
+		itemIndex: number,
+	): Promise<MindeeJob> {
+		const modelId = fields.find(([name]) => name === 'model_id')?.[1];
+		const multipart = buildMultipartBody(fields, file);
+		const response = await this.http.send({
+			method: 'POST',
+			url: `/v2/products/${product}/enqueue`,
+			purpose: 'enqueue',
+			body: multipart.open,
+			headers: { 'Content-Type': multipart.contentType, 'Content-Length': multipart.contentLength },
+			itemIndex,
+			modelId,
+			priority: Date.now(),
+		});
+		return this.readJob(response.body, itemIndex);
+	}
+
+	/**
+	 * One poll. Mindee answers 302 (with the job as JSON) once processed, 200 otherwise.
+	 * `priority` is when the job was enqueued: under the rate budget, older jobs are polled first.
+	 */
+	async getJob(pollingUrl: string, itemIndex?: number, priority?: number): Promise<MindeeJob> {
+		const response = await this.http.send({
+			method: 'GET',
+			url: pollingUrl,
+			purpose: 'job',
+			acceptStatuses: [302],
+			itemIndex,
+			priority,
+		});
+		return this.readJob(response.body, itemIndex);
+	}
+
+	async getResult(
+		resultUrl: string,
+		itemIndex?: number,
+		priority?: number,
+	): Promise<MindeeInference> {
+		const response = await this.http.send({
+			method: 'GET',
+			url: resultUrl,
+			purpose: 'result',
+			itemIndex,
+			priority,
+		});
+		const body = response.body as IDataObject | undefined;
+		if (!body || typeof body.inference !== 'object' || body.inference === null) {
+			throw new NodeOperationError(
+				this.context.getNode(),
+				'Mindee returned a result without an inference',
+				{
+					itemIndex,
+					description: `The answer from ${resultUrl} was not a Mindee result.`,
+				},
+			);
+		}
+		return body.inference as MindeeInference;
+	}
+
+	/** One page of models matching the query. */
+	async searchModels(query: {
+		name?: string;
+		modelType?: string;
+		page?: number;
+	}): Promise<ModelSearchPage> {
+		const qs: IDataObject = {};
+		if (query.name) qs.name = query.name;
+		if (query.modelType) qs.model_type = query.modelType;
+		if (query.page) qs.page = query.page;
+		qs.per_page = MODEL_PAGE_SIZE;
+		const response = await this.http.send({
+			method: 'GET',
+			url: '/v2/search/models',
+			purpose: 'search',
+			qs,
+		});
+		return response.body as ModelSearchPage;
+	}
+
+	/** Every model matching the query, page after page, up to `limit`. */
+	async listModels(query: {
+		name?: string;
+		modelType?: string;
+		limit?: number;
+	}): Promise<MindeeModel[]> {
+		const limit = query.limit ?? Infinity;
+		const models: MindeeModel[] = [];
+		for (let page = 1; models.length < limit; page++) {
+			const result = await this.searchModels({ ...query, page });
+			const found = result.models ?? [];
+			models.push(...found.slice(0, limit - models.length));
+			if (found.length === 0 || page >= (result.pagination?.total_pages ?? page)) break;
+		}
+		return models;
+	}
+
+	private readJob(body: unknown, itemIndex?: number): MindeeJob {
+		const job = (body as IDataObject | undefined)?.job as MindeeJob | undefined;
+		if (!job || typeof job.id !== 'string' || typeof job.polling_url !== 'string') {
+			throw new NodeOperationError(
+				this.context.getNode(),
+				'Mindee returned an answer without a job',
+				{
+					itemIndex,
+					description: 'Expected {"job": {...}} from Mindee. Check the Base URL in the credential.',
+				},
+			);
+		}
+		return job;
+	}
+}
