@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { budgetFor, DEFAULT_RATE_LIMITS, organisationKey } from '../../../nodes/Mindee/transport/rateBudget';
+import { budgetFor, DEFAULT_RATE_LIMITS, organisationKey } from '../../../nodes/Mindee/shared/transport/rateBudget';
 import type { FakeMindee, RecordedRequest } from '../../fake-mindee/server';
 import type { HarnessItem } from '../harness';
 

@@ -4,8 +4,8 @@
  * exactly one output item (a result or an error item) at its own position and paired to itself,
  * each document is enqueued exactly once, and failures carry Mindee's code and detail.
  */
-import * as retryPolicy from '../../../nodes/Mindee/transport/retryPolicy';
-import type { RetryDecision } from '../../../nodes/Mindee/transport/retryPolicy';
+import * as retryPolicy from '../../../nodes/Mindee/shared/transport/retryPolicy';
+import type { RetryDecision } from '../../../nodes/Mindee/shared/transport/retryPolicy';
 import { startFakeMindee, type FakeMindee } from '../../fake-mindee/server';
 import { runMindeeNode } from '../harness';
 import {
