@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 
-step() { echo; echo "== $*"; }
+clock() { echo "$((SECONDS / 60)) min $((SECONDS % 60)) s"; }
+step() { echo; echo "== $* [at $(clock)]"; }
 
 # The n8n installs the end-to-end tests need (10-15 min each on a fresh machine, nothing when
 # cached) run in the background from the start, side by side, while the build and the fast tests run.
@@ -51,12 +52,12 @@ fi
 node -e '
   const fs = require("fs");
   let passed = 0, failed = 0, skipped = 0;
-  for (const f of process.argv.slice(1)) {
+  for (const f of process.argv.slice(2)) {
     if (!fs.existsSync(f)) { failed++; continue; }
     const r = JSON.parse(fs.readFileSync(f, "utf8"));
     passed += r.numPassedTests; failed += r.numFailedTests + r.numRuntimeErrorTestSuites; skipped += r.numPendingTests;
   }
-  console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
-' "$results/fast.json" "$results/e2e.json"
+  console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped in ${process.argv[1]}`);
+' "$(clock)" "$results/fast.json" "$results/e2e.json"
 
 [ "$fast" -eq 0 ] && [ "$e2e" -eq 0 ]
