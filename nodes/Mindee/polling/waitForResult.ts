@@ -5,7 +5,7 @@ import { canceledError, ensureNodeError, jobFailedError } from '../shared/errors
 import { sleepUnlessCancelled } from '../shared/transport/httpClient';
 import type { MindeeApi } from '../shared/transport/mindeeApi';
 import type { MindeeInference, MindeeJob } from '../shared/types';
-import { nextPollDelayMs, type PollingSettings } from './pollingSchedule';
+import { MIN_INTERVAL_MS, nextPollDelayMs, type PollingSettings } from './pollingSchedule';
 
 /** Mindee may not know a job id for a moment right after the enqueue answered. */
 const NOT_FOUND_GRACE_MS = 10_000;
@@ -39,6 +39,7 @@ export async function waitForResult(
 			signal,
 		);
 		if (!waited) throw canceledError(node, itemIndex, enqueued);
+		const polledAt = Date.now();
 		const job = await pollOnce(api, node, enqueued, itemIndex, startedAt);
 		if (job?.status === 'Failed') throw jobFailedError(node, job, itemIndex);
 		if (job && (job.status === 'Processed' || job.result_url)) {
@@ -53,7 +54,9 @@ export async function waitForResult(
 		}
 		if (Date.now() >= deadline) throw timeoutError(node, enqueued, settings, itemIndex);
 		delay = nextPollDelayMs(settings, nextPollAt - startedAt, delay);
-		nextPollAt = Math.max(nextPollAt + delay, Date.now());
+		// A poll that left late (busy machine, rate budget) does not bring the next one closer than
+		// Mindee's one second per job.
+		nextPollAt = Math.max(nextPollAt + delay, polledAt + MIN_INTERVAL_MS, Date.now());
 	}
 }
 
