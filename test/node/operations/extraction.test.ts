@@ -7,6 +7,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { defaultModels } from '../../fake-mindee/fixtures';
+import * as httpClient from '../../../nodes/Mindee/shared/transport/httpClient';
 import { MindeeApi } from '../../../nodes/Mindee/shared/transport/mindeeApi';
 import { readBinary, runMindeeNode, useFakeMindee } from '../harness';
 import {
@@ -312,25 +313,39 @@ describe('polling', () => {
 	it('never polls more often than once a second, whatever the Interval says', async () => {
 		fake.configure({ processingMs: 2200 });
 
-		// When the polling loop decided to poll: arrival times at the server would also carry the
-		// jitter of a busy machine, which is not the node's doing.
-		const pollDecisions: number[] = [];
+		// When the polling loop decided to poll, bracketed by its own steps: each poll's decision comes
+		// after the wait before it ended and before the call to Mindee began. Arrival times at the
+		// server would also carry the jitter of a busy machine, which is not the node's doing.
+		const steps: Array<{ step: 'waited' | 'polled'; at: number }> = [];
+		const { sleepUnlessCancelled } = httpClient;
 		const getJob = MindeeApi.prototype.getJob;
-		const spy = jest.spyOn(MindeeApi.prototype, 'getJob').mockImplementation(function (this: MindeeApi, ...args) {
-			pollDecisions.push(Date.now());
-			return getJob.apply(this, args);
-		});
+		const spies = [
+			jest.spyOn(httpClient, 'sleepUnlessCancelled').mockImplementation(async (ms, signal) => {
+				const waited = await sleepUnlessCancelled(ms, signal);
+				steps.push({ step: 'waited', at: Date.now() });
+				return waited;
+			}),
+			jest.spyOn(MindeeApi.prototype, 'getJob').mockImplementation(function (this: MindeeApi, ...args) {
+				steps.push({ step: 'polled', at: Date.now() });
+				return getJob.apply(this, args);
+			}),
+		];
 		const result = await run(extraction({ pollingOptions: { initialDelaySeconds: 0.1, intervalSeconds: 0.2 } })).finally(() =>
-			spy.mockRestore(),
+			spies.forEach((spy) => spy.mockRestore()),
 		);
 
 		expect(result.error).toBeUndefined();
 		const job = onlyJob();
 		const polls = fake.requests.filter((request) => request.path === `/v2/jobs/${job.id}`);
-		expect(polls.length).toBe(pollDecisions.length);
 		expect(polls.length).toBeGreaterThanOrEqual(2);
 		expect(polls.length).toBeLessThanOrEqual(4);
-		for (let i = 1; i < pollDecisions.length; i++) expect(pollDecisions[i] - pollDecisions[i - 1]).toBeGreaterThanOrEqual(1000);
+		// Poll k began at least 1 s after the wait before poll k-1 ended: its decision came later still.
+		const pollIndexes = steps.flatMap((entry, index) => (entry.step === 'polled' ? [index] : []));
+		expect(pollIndexes).toHaveLength(polls.length);
+		for (let k = 1; k < pollIndexes.length; k++) {
+			const previousWaitEnded = steps.slice(0, pollIndexes[k - 1]).filter((entry) => entry.step === 'waited').pop()!;
+			expect(steps[pollIndexes[k]].at - previousWaitEnded.at).toBeGreaterThanOrEqual(1000);
+		}
 		expect(polls[polls.length - 1].status).toBe(302);
 	});
 
