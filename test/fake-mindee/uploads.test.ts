@@ -121,7 +121,7 @@ describe('uploads through the server', () => {
     expect(res.statusCode).toBe(202);
     await res.body.dump();
     expect(fake.requests.at(-1)!.file).toMatchObject({ filename: 'big.pdf', size: big.length, sha256: sha(big) });
-  });
+  }, 30_000); // moving 8 MB is work, not a timing claim: jest's 5 s hang guard is too short on a busy machine
 
   // The limit is an option (default 100 MiB, Mindee's): a 1 MiB limit exercises the same code path
   // without pushing 100 MiB through a shared machine's loopback.
