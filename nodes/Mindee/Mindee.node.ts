@@ -62,7 +62,14 @@ export class Mindee implements INodeType {
 		subtitle: subtitle(),
 		description: 'Extract data from invoices, receipts and any document with Mindee',
 		defaults: { name: 'Mindee' },
-		usableAsTool: true,
+		// As a tool the default description (kept when "Tool Description" is set manually) says
+		// what the model must pass and what comes back; files do not cross the tool boundary.
+		usableAsTool: {
+			replacements: {
+				description:
+					'Extracts the data of a document (invoice, receipt, or what the chosen Mindee model reads). Input: a public https:// link to the PDF or image, or its content as Base64. Returns one JSON object per document: the extracted fields by name (for an invoice e.g. supplier_name, total_amount, date, line_items), and under "mindee" the file name and page count.',
+			},
+		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: outputsExpression,
 		credentials: [{ name: 'mindeePlatformApi', required: true }],
