@@ -60,16 +60,12 @@ export class Mindee implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: subtitle(),
-		description: 'Extract data from invoices, receipts and any document with Mindee',
+		// Also the default Tool Description an AI agent's model reads (n8n 2.x runs tools with the
+		// node's own description, so `usableAsTool.replacements` would show in the editor only).
+		description:
+			'Extract data from invoices, receipts and any document with Mindee. Input: a file, a public https:// link to the document (PDF or image), or its Base64 content. Output: the extracted fields as JSON (for an invoice e.g. supplier_name, total_amount, date, line_items).',
 		defaults: { name: 'Mindee' },
-		// As a tool the default description (kept when "Tool Description" is set manually) says
-		// what the model must pass and what comes back; files do not cross the tool boundary.
-		usableAsTool: {
-			replacements: {
-				description:
-					'Extracts the data of a document (invoice, receipt, or what the chosen Mindee model reads). Input: a public https:// link to the PDF or image, or its content as Base64. Returns one JSON object per document: the extracted fields by name (for an invoice e.g. supplier_name, total_amount, date, line_items), and under "mindee" the file name and page count.',
-			},
-		},
+		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: outputsExpression,
 		credentials: [{ name: 'mindeePlatformApi', required: true }],

@@ -76,12 +76,12 @@ describe('as an AI tool', () => {
 		);
 	});
 
-	it("the tool's default description says what to pass and what comes back", () => {
-		const { usableAsTool } = new Mindee().description;
-		const toolDescription = typeof usableAsTool === 'object' ? usableAsTool.replacements?.description : undefined;
-		expect(toolDescription).toMatch(/https:\/\/ link/);
-		expect(toolDescription).toMatch(/Base64/);
-		expect(toolDescription).toMatch(/Returns .*supplier_name, total_amount/);
+	it("the tool's default description (the node's) says what to pass and what comes back", () => {
+		const { description, usableAsTool } = new Mindee().description;
+		expect(usableAsTool).toBe(true);
+		expect(description).toMatch(/https:\/\/ link to the document/);
+		expect(description).toMatch(/Base64/);
+		expect(description).toMatch(/Output: the extracted fields as JSON .*supplier_name, total_amount/);
 	});
 });
 

@@ -111,20 +111,17 @@ export function selectBinaryFields(
 	parameter: string,
 	asTool = false,
 ): string[] | undefined {
-	const entries = parameter
-		.split(',')
-		.map((entry) => entry.trim())
-		.filter(Boolean);
 	if (!parameter.includes(',') && !parameter.includes(WILDCARD)) return undefined;
 
 	const available = Object.keys(ctx.getInputData()[itemIndex]?.binary ?? {});
 	const selected = new Set<string>();
-	for (const entry of entries) {
-		if (!entry.includes(WILDCARD)) selected.add(entry);
-		else
-			available
-				.filter((name) => patternToRegExp(entry).test(name))
-				.forEach((name) => selected.add(name));
+	for (const entry of parameter.split(',').map((part) => part.trim())) {
+		if (!entry) continue;
+		const pattern = patternToRegExp(entry);
+		const names = entry.includes(WILDCARD)
+			? available.filter((name) => pattern.test(name))
+			: [entry];
+		names.forEach((name) => selected.add(name));
 	}
 	if (selected.size === 0) {
 		const what = available.length
