@@ -1,6 +1,7 @@
 /** Three projects: fast unit tests (the package's pure functions, and the fake Mindee server's own
  * tests beside it), node tests through n8n's execution engine against the fake Mindee server, and
- * end-to-end tests inside a real n8n (npm run test:e2e; scripts/test.sh runs all three). */
+ * end-to-end tests inside a real n8n (npm run test:e2e; scripts/test.sh runs all three); a fourth,
+ * live, against the real Mindee API (npm run test:live). */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json' }];
 const common = {
 	testEnvironment: 'node',
@@ -17,5 +18,7 @@ module.exports = {
     },
     { ...common, displayName: 'node', testMatch: ['<rootDir>/test/node/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    // The real Mindee API, run only by `npm run test:live` (scripts/testLive.ts), never by `npm test`.
+    { ...common, displayName: 'live', testMatch: ['<rootDir>/test/live/**/*.test.ts'] },
   ],
 };

@@ -54,11 +54,15 @@ function prepareFiles(): string {
 	return folder;
 }
 
-/** The examples as shipped, pointed at the demo folder, model and credentials. */
+/** The example that `--headless` runs. */
+const HEADLESS_EXAMPLE = 'invoice-intake.json';
+
+/** The examples as shipped (`HEADLESS_EXAMPLE` first), pointed at the demo folder, model and credentials. */
 function loadExamples(invoices: string, backend: Backend): N8nWorkflow[] {
 	const folder = path.join(REPO_ROOT, 'examples');
 	return readdirSync(folder)
 		.filter((file) => file.endsWith('.json'))
+		.sort((a, b) => Number(b === HEADLESS_EXAMPLE) - Number(a === HEADLESS_EXAMPLE) || a.localeCompare(b))
 		.map((file, index) => {
 			const text = readFileSync(path.join(folder, file), 'utf8')
 				.replace(/\/data\/invoices\/\*\.pdf/g, `${invoices}/*.pdf`)

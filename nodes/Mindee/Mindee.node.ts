@@ -60,7 +60,10 @@ export class Mindee implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: subtitle(),
-		description: 'Extract data from invoices, receipts and any document with Mindee',
+		// Also the default Tool Description an AI agent's model reads (n8n 2.x runs tools with the
+		// node's own description, so `usableAsTool.replacements` would show in the editor only).
+		description:
+			'Extract data from invoices, receipts and any document with Mindee. Input: a file, a public https:// link to the document (PDF or image), or its Base64 content. Output: the extracted fields as JSON (for an invoice e.g. supplier_name, total_amount, date, line_items).',
 		defaults: { name: 'Mindee' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { readSelectedFields, SELECTED_FIELDS_PARAMETER } from './shared/output/parameters';
 import { detectProduct, shapeInference, type OutputMode } from './shared/output/shapeInference';
 import { failureItem, filteredOutReason, isValidSignature, parsePayload } from './trigger/delivery';
 import { triggerProperties } from './trigger/description';
@@ -159,9 +160,15 @@ export class MindeeTrigger implements INodeType {
 		} else {
 			const mode = this.getNodeParameter('outputMode', 'simplified') as OutputMode;
 			const splitListField = String(this.getNodeParameter('splitListField', '') ?? '').trim();
+			const selectedFields = readSelectedFields(
+				this.getNode(),
+				mode,
+				this.getNodeParameter(SELECTED_FIELDS_PARAMETER, ''),
+			);
 			const product = detectProduct(payload.inference) ?? 'extraction';
 			outputs[RESULTS].push(
-				...shapeInference(payload.inference, product, { mode, splitListField }).items,
+				...shapeInference(payload.inference, product, { mode, splitListField, selectedFields })
+					.items,
 			);
 		}
 		return {

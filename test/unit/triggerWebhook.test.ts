@@ -36,6 +36,7 @@ function context(rawBody: Buffer, signature: string | undefined, parameters: IDa
 	const ctx = {
 		getRequestObject: () => ({ rawBody, body: {}, headers: signature === undefined ? {} : { 'x-signature': signature } }),
 		getResponseObject: () => response,
+		getNode: () => ({ name: 'Mindee Webhook Trigger', type: 'n8n-nodes-mindee.mindeeTrigger' }),
 		getNodeParameter: (name: string, fallback?: unknown) => values[name] ?? fallback,
 		getCredentials: async () => ({ signingSecret: SECRET }),
 		helpers: { returnJsonArray: (items: IDataObject[]) => items.map((json) => ({ json })) },
@@ -74,6 +75,20 @@ it('splits line items into items when asked', async () => {
 	const { ctx } = context(resultBody, computeSignature(SECRET, resultBody), { splitListField: 'line_items' });
 	const [results] = (await trigger.webhook.call(ctx)).workflowData!;
 	expect(results.map((item) => item.json.line_items__description)).toEqual(['Front and rear brake cables', 'New set of pedal arms', 'Labor 3hrs']);
+});
+
+it('outputs only the Selected Fields when that output is chosen', async () => {
+	const { ctx } = context(resultBody, computeSignature(SECRET, resultBody), {
+		outputMode: 'selectedFields',
+		selectedFields: 'invoice_number, line_items.description',
+	});
+	const [results] = (await trigger.webhook.call(ctx)).workflowData!;
+	expect(results.map((item) => item.json)).toEqual([
+		{
+			invoice_number: 'INT-001',
+			line_items: [{ description: 'Front and rear brake cables' }, { description: 'New set of pedal arms' }, { description: 'Labor 3hrs' }],
+		},
+	]);
 });
 
 it('routes a failure notice to the Failed output', async () => {

@@ -8,7 +8,13 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { isUuid } from '../shared/ids';
 import { EXTRACTION_OPTION_PRODUCTS, PRODUCT_VALUES, type MindeeProduct } from '../shared/products';
-import { outputModeProperty, splitListFieldProperty } from '../shared/output/parameters';
+import {
+	outputModeProperty,
+	readSelectedFields,
+	SELECTED_FIELDS_PARAMETER,
+	selectedFieldsProperty,
+	splitListFieldProperty,
+} from '../shared/output/parameters';
 import {
 	shapeInference,
 	type ConfidenceLevel,
@@ -25,6 +31,10 @@ export interface OperationContext {
 	/** The item's resource: for document operations, the Mindee product. */
 	resource: string;
 	signal?: AbortSignal;
+	/** Set when Input Binary Field selects several fields: the one whose file this run sends. */
+	binaryField?: string;
+	/** Whether an AI agent runs the node as its tool. */
+	asTool: boolean;
 }
 
 /** Items an operation produced for one input item, per node output (0 = main, 1 = Needs Review). */
@@ -33,18 +43,40 @@ export type ItemOutputs = INodeExecutionData[][];
 export interface Operation {
 	description: INodeProperties[];
 	execute: (operation: OperationContext) => Promise<ItemOutputs>;
+	/**
+	 * The binary fields an item sends as documents of their own, one run each; undefined for one
+	 * run of the whole item. Only operations that send documents have it.
+	 */
+	binaryFieldsOf?: (
+		ctx: IExecuteFunctions,
+		itemIndex: number,
+		asTool: boolean,
+	) => string[] | undefined;
 }
 
-/** An output item paired to its input item, carrying the input's files so later nodes can archive them. */
+/** n8n runs a node that is usable as a tool under a twin type named `<package>.<name>Tool`. */
+export function runsAsTool(ctx: IExecuteFunctions): boolean {
+	return ctx.getNode().type.endsWith('Tool');
+}
+
+/**
+ * An output item paired to its input item, carrying the input's files so later nodes can archive
+ * them: all of them, only the file in `keepBinary` when it names a field, or none when false.
+ */
 export function pairedItem(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	json: IDataObject,
-	keepBinary = true,
+	keepBinary: boolean | string = true,
 ): INodeExecutionData {
 	const input = ctx.getInputData()[itemIndex];
 	const item: INodeExecutionData = { json, pairedItem: { item: itemIndex } };
-	if (keepBinary && input?.binary) item.binary = input.binary;
+	if (typeof keepBinary === 'string') {
+		const file = input?.binary?.[keepBinary];
+		if (file) item.binary = { [keepBinary]: file };
+	} else if (keepBinary && input?.binary) {
+		item.binary = input.binary;
+	}
 	return item;
 }
 
@@ -74,6 +106,7 @@ const whereResultsAreOutput = {
 /** How a result becomes items: read by `resultOutputs` below. */
 export const resultOutputProperties: INodeProperties[] = [
 	outputModeProperty(whereResultsAreOutput),
+	selectedFieldsProperty(whereResultsAreOutput.show),
 	splitListFieldProperty(whereResultsAreOutput.show),
 	{
 		displayName: 'Route to Review Below Confidence',
@@ -109,10 +142,12 @@ export function outputCount(ctx: IExecuteFunctions): number {
 	return ctx.getNodeParameter(REVIEW_THRESHOLD_PARAMETER, 0, '') ? 2 : 1;
 }
 
-/** Shapes a result as the user chose (output mode, split, review routing) into this item's outputs. */
+/**
+ * Shapes a result as the user chose (output mode, split, review routing) into this item's outputs.
+ * As a tool, Simplified is compact: no confidence columns or polygons, to spare the model's context.
+ */
 export function resultOutputs(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
+	{ ctx, itemIndex, binaryField, asTool }: OperationContext,
 	inference: MindeeInference,
 	product: MindeeProduct,
 ): ItemOutputs {
@@ -120,8 +155,21 @@ export function resultOutputs(
 	const splitListField = String(ctx.getNodeParameter('splitListField', itemIndex, '') ?? '').trim();
 	const reviewThreshold = ctx.getNodeParameter(REVIEW_THRESHOLD_PARAMETER, itemIndex, '') as
 		ConfidenceLevel | '';
-	const shaped = shapeInference(inference, product, { mode, splitListField, reviewThreshold });
-	const items = shaped.items.map((json) => pairedItem(ctx, itemIndex, json));
+	const selectedFields = readSelectedFields(
+		ctx.getNode(),
+		mode,
+		ctx.getNodeParameter(SELECTED_FIELDS_PARAMETER, itemIndex, ''),
+		itemIndex,
+	);
+	const shaped = shapeInference(inference, product, {
+		mode,
+		splitListField,
+		reviewThreshold,
+		selectedFields,
+		compact: asTool && mode === 'simplified',
+		binaryField,
+	});
+	const items = shaped.items.map((json) => pairedItem(ctx, itemIndex, json, binaryField ?? true));
 	if (!reviewThreshold) return [items];
 	return shaped.needsReview ? [[], items] : [items, []];
 }

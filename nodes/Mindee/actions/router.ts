@@ -13,7 +13,7 @@ import { MindeeApi } from '../shared/transport/mindeeApi';
 import * as document from './document/document.resource';
 import * as job from './job/job.resource';
 import * as model from './model/model.resource';
-import { outputCount, type ItemOutputs, type Operation } from './operation';
+import { outputCount, runsAsTool, type ItemOutputs, type Operation } from './operation';
 
 /** resource → operation → implementation. The values are public: saved workflows store them. */
 const operations: Record<string, Record<string, Operation>> = {
@@ -31,84 +31,121 @@ const operations: Record<string, Record<string, Operation>> = {
 const DEFAULT_CONCURRENCY: Record<string, number> = { job: 5, model: 1 };
 const DEFAULT_PARALLEL_DOCUMENTS = 50;
 
-/** Runs each input item through its resource's operation, several at once, outputs in input order. */
+/** One run of an operation: an input item, or one of its files when several are sent one by one. */
+interface Run {
+	itemIndex: number;
+	binaryField?: string;
+	/** Why the item could not even be split into runs; the run fails with it. */
+	failure?: unknown;
+}
+
+function findOperation(ctx: IExecuteFunctions, itemIndex: number) {
+	const resource = ctx.getNodeParameter('resource', itemIndex) as string;
+	const operation = ctx.getNodeParameter('operation', itemIndex) as string;
+	const found = operations[resource]?.[operation];
+	if (!found) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The operation "${operation}" is not known for resource "${resource}"`,
+		);
+	}
+	return { resource, found };
+}
+
+/** Every item's runs, in input order: one per item, or one per file it sends. */
+function planRuns(ctx: IExecuteFunctions, asTool: boolean): Run[] {
+	return ctx.getInputData().flatMap((_item, itemIndex): Run[] => {
+		try {
+			const fields = findOperation(ctx, itemIndex).found.binaryFieldsOf?.(ctx, itemIndex, asTool);
+			return fields ? fields.map((binaryField) => ({ itemIndex, binaryField })) : [{ itemIndex }];
+		} catch (failure) {
+			return [{ itemIndex, failure }];
+		}
+	});
+}
+
+/** Runs each input item (or each of its files) through its operation, several at once, outputs in input order. */
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const api = await MindeeApi.create(this);
 	const signal = this.getExecutionCancelSignal();
+	const asTool = runsAsTool(this);
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const concurrency =
 		DEFAULT_CONCURRENCY[resource] ??
 		Number(options.parallelDocuments ?? DEFAULT_PARALLEL_DOCUMENTS);
 
-	return await runItems(this, concurrency, async (itemIndex) => {
-		const resource = this.getNodeParameter('resource', itemIndex) as string;
-		const operation = this.getNodeParameter('operation', itemIndex) as string;
-		const found = operations[resource]?.[operation];
-		if (!found) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`The operation "${operation}" is not known for resource "${resource}"`,
-			);
-		}
-		return await found.execute({ ctx: this, api, itemIndex, resource, signal });
+	return await runAll(this, concurrency, planRuns(this, asTool), async (run) => {
+		if (run.failure) throw run.failure;
+		const { itemIndex, binaryField } = run;
+		const { resource, found } = findOperation(this, itemIndex);
+		return await found.execute({
+			ctx: this,
+			api,
+			itemIndex,
+			resource,
+			signal,
+			binaryField,
+			asTool,
+		});
 	});
 }
 
 /** With "Continue On Fail" or the error output: one error item paired to its input item. */
-function errorItem(
-	error: NodeApiError | NodeOperationError,
-	itemIndex: number,
-): INodeExecutionData {
+function errorItem(error: NodeApiError | NodeOperationError, run: Run): INodeExecutionData {
 	const details: JsonObject = {};
 	if (error.description) details.description = error.description;
 	if (error instanceof NodeApiError && error.httpCode) details.httpCode = error.httpCode;
 	const code = (error.errorResponse as JsonObject | undefined)?.code;
 	if (typeof code === 'string') details.code = code;
+	if (run.binaryField !== undefined) details.binary_field = run.binaryField;
 	// Only error/details in json: n8n routes such items to the error output, and keeps `details`
 	// (setting `item.error` would make n8n replace the json with the message alone).
-	return { json: { error: error.message, details }, pairedItem: { item: itemIndex } };
+	return { json: { error: error.message, details }, pairedItem: { item: run.itemIndex } };
 }
 
 /**
- * Runs one handler per input item, at most `concurrency` at a time, and returns the outputs in
- * input order. A failing item becomes an error item when the node continues on fail; otherwise
- * no new item starts and the first failure (in input order) is thrown once the running ones end.
+ * Runs one handler per run, at most `concurrency` at a time, and returns the outputs in input
+ * order. A failing run becomes an error item when the node continues on fail; otherwise no new
+ * run starts and the first failure (in input order) is thrown once the running ones end.
  */
-async function runItems(
+async function runAll(
 	ctx: IExecuteFunctions,
 	concurrency: number,
-	handler: (itemIndex: number) => Promise<ItemOutputs>,
+	runs: Run[],
+	handler: (run: Run) => Promise<ItemOutputs>,
 ): Promise<INodeExecutionData[][]> {
-	const itemCount = ctx.getInputData().length;
-	const results: Array<ItemOutputs | undefined> = new Array(itemCount);
+	const results: Array<ItemOutputs | undefined> = new Array(runs.length);
 	const failures = new Map<number, NodeApiError | NodeOperationError>();
 	let next = 0;
 	let stopped = false;
 
 	const worker = async () => {
-		while (!stopped && next < itemCount) {
-			const itemIndex = next++;
+		while (!stopped && next < runs.length) {
+			const runIndex = next++;
+			const run = runs[runIndex];
 			try {
-				results[itemIndex] = await handler(itemIndex);
+				results[runIndex] = await handler(run);
 			} catch (error) {
-				const nodeError = ensureNodeError(ctx.getNode(), error, itemIndex);
+				const nodeError = ensureNodeError(ctx.getNode(), error, run.itemIndex);
 				if (ctx.continueOnFail()) {
-					results[itemIndex] = [[errorItem(nodeError, itemIndex)]];
+					results[runIndex] = [[errorItem(nodeError, run)]];
 				} else {
-					failures.set(itemIndex, nodeError);
+					failures.set(runIndex, nodeError);
 					stopped = true;
 				}
 			}
 		}
 	};
-	await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, itemCount)) }, worker));
+	await Promise.all(
+		Array.from({ length: Math.max(1, Math.min(concurrency, runs.length)) }, worker),
+	);
 
 	if (failures.size) throw failures.get(Math.min(...failures.keys()));
 
 	const outputs: INodeExecutionData[][] = Array.from({ length: outputCount(ctx) }, () => []);
-	for (const itemOutputs of results) {
-		itemOutputs?.forEach((items, output) =>
+	for (const runOutputs of results) {
+		runOutputs?.forEach((items, output) =>
 			outputs[Math.min(output, outputs.length - 1)].push(...items),
 		);
 	}

@@ -1,6 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { outputModeProperty, splitListFieldProperty } from '../shared/output/parameters';
+import {
+	outputModeProperty,
+	selectedFieldsProperty,
+	splitListFieldProperty,
+} from '../shared/output/parameters';
 
 export const triggerProperties: INodeProperties[] = [
 	{
@@ -54,6 +58,7 @@ export const triggerProperties: INodeProperties[] = [
 			"Whether to activate even when n8n's webhook URL is not https://. Mindee itself only delivers to HTTPS.",
 	},
 	outputModeProperty(),
+	selectedFieldsProperty(),
 	splitListFieldProperty(),
 	{
 		displayName: 'Filters',

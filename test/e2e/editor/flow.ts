@@ -76,11 +76,11 @@ export const EXPECTED_FIELDS: Array<{ resource: string; operation: string; field
 		operation: 'Get Result',
 		fields: [
 			...ALWAYS,
+			'Find Result By',
+			'Job ID',
 			'Output',
 			'Split Into Items',
 			'Route to Review Below Confidence',
-			'Find Result By',
-			'Job ID',
 		],
 	},
 	{ resource: 'Job', operation: 'Get Status', fields: [...ALWAYS, 'Job ID'] },

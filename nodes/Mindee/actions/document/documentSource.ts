@@ -82,10 +82,70 @@ async function readHead(stream: BinaryStream): Promise<Buffer> {
 	return Buffer.concat(chunks).subarray(0, SNIFF_BYTES);
 }
 
+/** Wildcard of Input Binary Field patterns: `attachment_*`, or `*` alone for every binary field. */
+const WILDCARD = '*';
+
+/** What to do when an item has no file where Input Binary Field points. */
+function noFileAdvice(available: string[], asTool: boolean): string {
+	if (available.length) return `Set "Input Binary Field" to one of: ${available.join(', ')}.`;
+	if (asTool) {
+		return 'Files do not reach a node used as an AI tool. Set Input Type to URL or Base64 and let the model fill it in.';
+	}
+	return 'The item carries no file. Put a node that reads or downloads the file (for example Read/Write Files from Disk or HTTP Request) before this one, or choose the URL input.';
+}
+
+function patternToRegExp(pattern: string): RegExp {
+	const escaped = pattern.split(WILDCARD).map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+	return new RegExp(`^${escaped.join('.*')}$`);
+}
+
+/**
+ * The binary fields whose files an item sends, one document each, when Input Binary Field lists
+ * several names (`data, invoice`) or holds a pattern (`attachment_*`, `*` for all); undefined for a
+ * single name, which reads that one field as always. Named fields are kept even when missing, so
+ * each gets its own error; patterns take the item's fields in their order.
+ */
+export function selectBinaryFields(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	parameter: string,
+	asTool = false,
+): string[] | undefined {
+	if (!parameter.includes(',') && !parameter.includes(WILDCARD)) return undefined;
+
+	const available = Object.keys(ctx.getInputData()[itemIndex]?.binary ?? {});
+	const selected = new Set<string>();
+	for (const entry of parameter.split(',').map((part) => part.trim())) {
+		if (!entry) continue;
+		const pattern = patternToRegExp(entry);
+		const names = entry.includes(WILDCARD)
+			? available.filter((name) => pattern.test(name))
+			: [entry];
+		names.forEach((name) => selected.add(name));
+	}
+	if (selected.size === 0) {
+		const what = available.length
+			? `none of its binary fields (${available.join(', ')}) matches`
+			: 'it has no binary field to match';
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`No file to send in this item: ${what} "${parameter.trim()}"`,
+			{
+				itemIndex,
+				description: available.length
+					? `Change "Input Binary Field" to match them: a name, names separated by commas, a pattern such as attachment_*, or * for every binary field.`
+					: `${noFileAdvice(available, asTool)} To pass over emails without attachments, put a Filter node before this one that keeps items where {{ Object.keys($binary).length }} is above 0.`,
+			},
+		);
+	}
+	return [...selected];
+}
+
 export async function binarySource(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	propertyName: string,
+	asTool = false,
 ): Promise<DocumentSource> {
 	const node = ctx.getNode();
 	const item = ctx.getInputData()[itemIndex];
@@ -93,9 +153,7 @@ export async function binarySource(
 		const available = Object.keys(item.binary ?? {});
 		throw new NodeOperationError(node, `This item has no binary field "${propertyName}"`, {
 			itemIndex,
-			description: available.length
-				? `Set "Input Binary Field" to one of: ${available.join(', ')}.`
-				: 'The item carries no file. Put a node that reads or downloads the file (for example Read/Write Files from Disk or HTTP Request) before this one, or choose the URL input.',
+			description: noFileAdvice(available, asTool),
 		});
 	}
 	const metadata = ctx.helpers.assertBinaryData(itemIndex, propertyName);

@@ -4,7 +4,9 @@ import { waitForResult } from '../../polling/waitForResult';
 import { MIN_INTERVAL_MS, type PollingSettings } from '../../polling/pollingSchedule';
 import { PRODUCT_VALUES, type MindeeProduct } from '../../shared/products';
 import { resultOutputs, type ItemOutputs, type OperationContext } from '../operation';
-import { buildEnqueueRequest } from './enqueueForm';
+import { binaryFieldsToSend, buildEnqueueRequest } from './enqueueForm';
+
+export { binaryFieldsToSend as binaryFieldsOf };
 
 const pollingOptionsProperty: INodeProperties = {
 	displayName: 'Polling',
@@ -60,7 +62,7 @@ function readPollingSettings({ ctx, itemIndex }: OperationContext): PollingSetti
 export async function execute(operation: OperationContext): Promise<ItemOutputs> {
 	const { ctx, api, itemIndex, signal, resource } = operation;
 	const product = resource as MindeeProduct;
-	const request = await buildEnqueueRequest(ctx, itemIndex, product);
+	const request = await buildEnqueueRequest(operation, product);
 	const job = await api.enqueue(product, request.fields, request.file, itemIndex);
 	const { inference } = await waitForResult(
 		api,
@@ -70,5 +72,5 @@ export async function execute(operation: OperationContext): Promise<ItemOutputs>
 		itemIndex,
 		signal,
 	);
-	return resultOutputs(ctx, itemIndex, inference, product);
+	return resultOutputs(operation, inference, product);
 }

@@ -14,15 +14,19 @@ import {
 	type MindeeProduct,
 } from '../../shared/products';
 import type { FormFields, MultipartFile } from '../../shared/transport/multipart';
+import type { OperationContext } from '../operation';
 import {
 	base64Source,
 	binarySource,
+	selectBinaryFields,
 	urlSource,
 	type DocumentSource,
 	type InputType,
 } from './documentSource';
 
 const forDocuments = { show: { resource: PRODUCT_VALUES } };
+
+const BINARY_FIELD_PARAMETER = 'binaryPropertyName';
 
 const modelProperty: INodeProperties = {
 	displayName: 'Model',
@@ -195,12 +199,12 @@ export const enqueueFormProperties: INodeProperties[] = [
 	},
 	{
 		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
+		name: BINARY_FIELD_PARAMETER,
 		type: 'string',
 		default: 'data',
 		required: true,
 		displayOptions: { show: { resource: PRODUCT_VALUES, inputType: ['binary'] } },
-		hint: 'The name of the input field holding the file (PDF, JPEG, PNG, WebP, TIFF, HEIC or HEIF, up to 100 MB)',
+		hint: 'The input field holding the file (PDF, JPEG, PNG, WebP, TIFF, HEIC or HEIF, up to 100 MB). Several: names separated by commas, a pattern such as attachment_*, or * for all; each file becomes its own output item.',
 	},
 	{
 		displayName: 'URL',
@@ -262,9 +266,19 @@ function readModelId(ctx: IExecuteFunctions, itemIndex: number): string {
 	return modelId;
 }
 
-async function readSource(
+/** The binary fields whose files an item sends one by one, when Input Binary Field selects several. */
+export function binaryFieldsToSend(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
+	asTool: boolean,
+): string[] | undefined {
+	if (ctx.getNodeParameter('inputType', itemIndex, 'binary') !== 'binary') return undefined;
+	const parameter = String(ctx.getNodeParameter(BINARY_FIELD_PARAMETER, itemIndex, 'data'));
+	return selectBinaryFields(ctx, itemIndex, parameter, asTool);
+}
+
+async function readSource(
+	{ ctx, itemIndex, binaryField, asTool }: OperationContext,
 	fileName: string,
 ): Promise<DocumentSource> {
 	const inputType = ctx.getNodeParameter('inputType', itemIndex, 'binary') as InputType;
@@ -277,7 +291,8 @@ async function readSource(
 	return await binarySource(
 		ctx,
 		itemIndex,
-		String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')),
+		binaryField ?? String(ctx.getNodeParameter(BINARY_FIELD_PARAMETER, itemIndex, 'data')),
+		asTool,
 	);
 }
 
@@ -336,13 +351,13 @@ function readDataSchema(
  * (https://docs.mindee.com/integrations/api-reference).
  */
 export async function buildEnqueueRequest(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
+	operation: OperationContext,
 	product: MindeeProduct,
 ): Promise<EnqueueRequest> {
+	const { ctx, itemIndex } = operation;
 	const modelId = readModelId(ctx, itemIndex);
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const source = await readSource(ctx, itemIndex, String(options.fileName ?? ''));
+	const source = await readSource(operation, String(options.fileName ?? ''));
 	const fields: FormFields = [['model_id', modelId]];
 	if (source.kind === 'url') fields.push(['url', source.url]);
 	if (options.fileName) fields.push(['filename', String(options.fileName)]);

@@ -99,5 +99,5 @@ export async function execute(operation: OperationContext): Promise<ItemOutputs>
 	}
 	const inference = await api.getResult(resultUrl, itemIndex);
 	const product = productFromResultUrl(resultUrl) ?? detectProduct(inference) ?? 'extraction';
-	return resultOutputs(ctx, itemIndex, inference, product);
+	return resultOutputs(operation, inference, product);
 }

@@ -4,6 +4,7 @@ import { PRODUCTS, productInfo, type MindeeProduct } from '../products';
 import { isPlainObject, type MindeeInference } from '../types';
 import { isConfidenceLevel, METADATA_KEY, RAW_KEY, type ConfidenceLevel } from './fields';
 import { needsReview, reviewInference, reviewSummary, type ReviewResult } from './review';
+import { selectFields } from './selectFields';
 import { documentMetadata, simplifyDocument } from './simplify';
 import { splitIntoRows, type DocumentRow } from './splitIntoRows';
 
@@ -28,6 +29,11 @@ import { splitIntoRows, type DocumentRow } from './splitIntoRows';
  *   - `mindee`: { product, inference_id, job_id, model_id, file_name, alias, page_count, mime_type },
  *     plus `review` when a threshold is set and `split_field`, `row_index`, `row_count` when split.
  * - both: the simplified object plus `raw` holding the inference (on every row when split).
+ * - selectedFields: only the listed paths of the simplified object, metadata included
+ *   (`selectFields.ts`); never split.
+ * - compact (simplified for an AI agent): no confidence columns and no crop polygons.
+ * - `mindee.binary_field`: the binary field the document was read from, when the node sent several
+ *   of an item's files.
  * - Keys `mindee`, `raw`, `raw_text` and `rag_document_id` are the node's: a field flattening to one of
  *   them, or to another field's key, becomes `<key>_2` (`_3`, …) in document order; values win over
  *   confidence columns.
@@ -45,7 +51,7 @@ import { splitIntoRows, type DocumentRow } from './splitIntoRows';
 export type { ConfidenceLevel } from './fields';
 export type { LowConfidenceField, ReviewResult } from './review';
 
-export type OutputMode = 'simplified' | 'raw' | 'both';
+export type OutputMode = 'simplified' | 'raw' | 'both' | 'selectedFields';
 
 export interface ShapeOptions {
 	mode: OutputMode;
@@ -53,6 +59,12 @@ export interface ShapeOptions {
 	splitListField?: string;
 	/** Minimum confidence a field needs to pass; '' or undefined turns review routing off. */
 	reviewThreshold?: ConfidenceLevel | '';
+	/** The paths kept by the selectedFields mode. */
+	selectedFields?: string[];
+	/** Simplified without confidence columns or polygons. */
+	compact?: boolean;
+	/** The binary field the document came from, recorded in the metadata. */
+	binaryField?: string;
 }
 
 export interface ShapedDocument {
@@ -98,12 +110,20 @@ export function shapeInference(
 	// Raw means Mindee's JSON untouched, so it is neither split nor annotated; routing still applies.
 	if (options.mode === 'raw') return { items: [inference], ...routing };
 
-	const simplified = simplifyDocument(inference, product);
+	const simplified = simplifyDocument(inference, product, options.compact);
+	const metadata = documentMetadata(inference, product);
+	if (options.binaryField !== undefined) metadata.binary_field = options.binaryField;
+	if (review) metadata.review = reviewSummary(review, inference, product);
+
+	if (options.mode === 'selectedFields') {
+		const document = { ...simplified, [METADATA_KEY]: metadata };
+		return { items: [selectFields(document, options.selectedFields ?? [])], ...routing };
+	}
+
 	const rows: DocumentRow[] = options.splitListField
 		? splitIntoRows(simplified, options.splitListField)
 		: [{ fields: simplified, index: null, count: 0 }];
 
-	const metadata = documentMetadata(inference, product);
 	const items = rows.map((row) => {
 		const rowMetadata: IDataObject = { ...metadata };
 		if (options.splitListField) {
@@ -113,7 +133,6 @@ export function shapeInference(
 				row_count: row.count,
 			});
 		}
-		if (review) rowMetadata.review = reviewSummary(review, inference, product);
 
 		const item: IDataObject = { ...row.fields, [METADATA_KEY]: rowMetadata };
 		if (options.mode === 'both') item[RAW_KEY] = inference;

@@ -13,17 +13,28 @@ import {
 	RESERVED_KEYS,
 } from './fields';
 
-/** Each product's result as plain columns a Switch, an IF or a spreadsheet can use. */
-const SIMPLIFIERS: Record<MindeeProduct, (inference: MindeeInference) => IDataObject> = {
+/**
+ * Each product's result as plain columns a Switch, an IF or a spreadsheet can use. `compact`
+ * leaves out confidence columns and polygons, for readers with little room such as an AI model.
+ */
+const SIMPLIFIERS: Record<
+	MindeeProduct,
+	(inference: MindeeInference, compact: boolean) => IDataObject
+> = {
 	extraction: simplifyExtractionFields,
-	classification: (inference) => simplifyClassification(resultOf(inference).classification),
-	crop: (inference) => simplifyCrops(resultOf(inference).crops),
+	classification: (inference, compact) =>
+		simplifyClassification(resultOf(inference).classification, compact),
+	crop: (inference, compact) => simplifyCrops(resultOf(inference).crops, compact),
 	ocr: (inference) => simplifyOcr(resultOf(inference).pages),
-	split: (inference) => simplifySplits(resultOf(inference).splits),
+	split: (inference, compact) => simplifySplits(resultOf(inference).splits, compact),
 };
 
-export function simplifyDocument(inference: MindeeInference, product: MindeeProduct): IDataObject {
-	return SIMPLIFIERS[product](inference);
+export function simplifyDocument(
+	inference: MindeeInference,
+	product: MindeeProduct,
+	compact = false,
+): IDataObject {
+	return SIMPLIFIERS[product](inference, compact);
 }
 
 function resultOf(inference: MindeeInference): IDataObject {
@@ -88,11 +99,11 @@ export function chainedExtractions(result: unknown, product: MindeeProduct): Cha
  * An extraction's fields as one flat object, plus `raw_text` and `rag_document_id` when Mindee sent them.
  * Confidence columns appear only when Mindee scored the document, so unscored runs are not full of nulls.
  */
-function simplifyExtractionFields(inference: MindeeInference): IDataObject {
+function simplifyExtractionFields(inference: MindeeInference, compact: boolean): IDataObject {
 	const result = inference.result;
 	const simplified = flattenFields(
 		extractionFields(result),
-		confidenceAvailable(inference),
+		!compact && confidenceAvailable(inference),
 		RESERVED_KEYS,
 	);
 	if (!isPlainObject(result)) return simplified;
@@ -106,9 +117,9 @@ function simplifyExtractionFields(inference: MindeeInference): IDataObject {
 }
 
 /** A chained extraction is a document of its own, so it carries its own metadata. */
-function simplifyChainedExtraction(inference: MindeeInference): IDataObject {
+function simplifyChainedExtraction(inference: MindeeInference, compact: boolean): IDataObject {
 	return {
-		...simplifyExtractionFields(inference),
+		...simplifyExtractionFields(inference, compact),
 		[METADATA_KEY]: documentMetadata(inference, 'extraction'),
 	};
 }
@@ -120,31 +131,29 @@ function joinRawText(rawText: unknown): string | undefined {
 		.join(PAGE_SEPARATOR);
 }
 
-function simplifyClassification(classification: unknown): IDataObject {
+function simplifyClassification(classification: unknown, compact: boolean): IDataObject {
 	const entry = isPlainObject(classification) ? classification : {};
-	return withChainedExtraction({ document_type: entry.document_type ?? null }, entry);
+	return withChainedExtraction({ document_type: entry.document_type ?? null }, entry, compact);
 }
 
 /** Pages stay 0-based, as in Mindee's result, the raw output and the SDKs. */
-function simplifyCrops(crops: unknown): IDataObject {
+function simplifyCrops(crops: unknown, compact: boolean): IDataObject {
 	const entries = Array.isArray(crops) ? crops : [];
 	const simplified = entries.map((crop) => {
 		const entry = isPlainObject(crop) ? crop : {};
 		const location = isPlainObject(entry.location) ? entry.location : {};
-		return withChainedExtraction(
-			{
-				object_type: entry.object_type ?? null,
-				page: location.page ?? null,
-				polygon: location.polygon ?? null,
-			},
-			entry,
-		);
+		const columns: IDataObject = {
+			object_type: entry.object_type ?? null,
+			page: location.page ?? null,
+		};
+		if (!compact) columns.polygon = (location.polygon ?? null) as IDataObject[string];
+		return withChainedExtraction(columns, entry, compact);
 	});
 	return { crops: simplified, crop_count: simplified.length };
 }
 
 /** `page_range` is 0-based and inclusive; it is spelt out so a spreadsheet gets one number per column. */
-function simplifySplits(splits: unknown): IDataObject {
+function simplifySplits(splits: unknown, compact: boolean): IDataObject {
 	const entries = Array.isArray(splits) ? splits : [];
 	const simplified = entries.map((split) => {
 		const entry = isPlainObject(split) ? split : {};
@@ -159,6 +168,7 @@ function simplifySplits(splits: unknown): IDataObject {
 				document_type: entry.document_type ?? null,
 			},
 			entry,
+			compact,
 		);
 	});
 	return { splits: simplified, split_count: simplified.length };
@@ -172,8 +182,12 @@ function simplifyOcr(pages: unknown): IDataObject {
 	return { pages: texts, text: texts.join(PAGE_SEPARATOR) };
 }
 
-function withChainedExtraction(simplified: IDataObject, entry: IDataObject): IDataObject {
+function withChainedExtraction(
+	simplified: IDataObject,
+	entry: IDataObject,
+	compact: boolean,
+): IDataObject {
 	const inference = chainedInference(entry);
-	if (inference) simplified[CHAINED_EXTRACTION_KEY] = simplifyChainedExtraction(inference);
+	if (inference) simplified[CHAINED_EXTRACTION_KEY] = simplifyChainedExtraction(inference, compact);
 	return simplified;
 }
