@@ -38,6 +38,12 @@ export interface FakeFaults {
   /** Every API request is answered 429 inside the window; Retry-After only when retryAfterSeconds is given.
    * startAfterMs counts from when the faults were set (server start, configure() or reset()). */
   rateLimitWindow?: { startAfterMs?: number; durationMs: number; retryAfterSeconds?: number };
+  /** Requests to a route that are accepted and then not answered properly, as a stuck server or a
+   * proxy in front of Mindee would: `noAnswer` keeps the connection open and never writes a byte
+   * (until the client gives up or the server stops); `reset` destroys the socket; `html500` lets
+   * the request through (an upload is enqueued) and answers 500 with a proxy's HTML page instead.
+   * Applies to the first `count` matching requests (default: all), after authentication. */
+  brokenAnswers?: { route: 'enqueue' | 'job' | 'result'; how: 'noAnswer' | 'reset' | 'html500'; count?: number };
   /** Seed of the deterministic pseudo-random choices (mulberry32). Default 1. */
   seed?: number;
 }
@@ -87,6 +93,8 @@ export interface RecordedRequest {
   query: Record<string, string | string[]>;
   headers: Record<string, string | string[] | undefined>;
   status: number;
+  /** Under the brokenAnswers `html500` fault: what Mindee answered before the proxy replaced it. */
+  mindeeStatus?: number;
   fields?: Record<string, string | string[]>;
   file?: { filename: string; size: number; sha256: string; contentType?: string };
 }

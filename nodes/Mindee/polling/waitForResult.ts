@@ -39,7 +39,14 @@ export async function waitForResult(
 			signal,
 		);
 		if (!waited) throw canceledError(node, itemIndex, enqueued);
-		const job = await pollOnce(api, node, enqueued, itemIndex, startedAt);
+		const job = await pollOnce(api, node, enqueued, itemIndex, {
+			priority: startedAt,
+			deadline,
+		}).catch((error: unknown) => {
+			// Past Maximum Wait, the job id matters more than why the last check failed.
+			if (Date.now() < deadline) throw error;
+			throw timeoutError(node, enqueued, settings.maxWaitMs, itemIndex, error);
+		});
 		if (job?.status === 'Failed') throw jobFailedError(node, job, itemIndex);
 		if (job && (job.status === 'Processed' || job.result_url)) {
 			if (!job.result_url) {
@@ -49,9 +56,13 @@ export async function waitForResult(
 					{ itemIndex },
 				);
 			}
-			return { job, inference: await api.getResult(job.result_url, itemIndex, startedAt) };
+			const inference = await api.getResult(job.result_url, itemIndex, {
+				priority: startedAt,
+				deadline,
+			});
+			return { job, inference };
 		}
-		if (Date.now() >= deadline) throw timeoutError(node, enqueued, settings, itemIndex);
+		if (Date.now() >= deadline) throw timeoutError(node, enqueued, settings.maxWaitMs, itemIndex);
 		delay = nextPollDelayMs(settings, nextPollAt - startedAt, delay);
 		nextPollAt = Math.max(nextPollAt + delay, Date.now());
 	}
@@ -63,10 +74,11 @@ async function pollOnce(
 	node: INode,
 	job: MindeeJob,
 	itemIndex: number,
-	startedAt: number,
+	timing: { priority: number; deadline: number },
 ) {
+	const startedAt = timing.priority;
 	try {
-		return await api.getJob(job.polling_url, itemIndex, startedAt);
+		return await api.getJob(job.polling_url, itemIndex, timing);
 	} catch (error) {
 		const youngJob = Date.now() - startedAt < NOT_FOUND_GRACE_MS;
 		if (youngJob && error instanceof NodeApiError && error.httpCode === '404') return undefined;
@@ -74,14 +86,24 @@ async function pollOnce(
 	}
 }
 
-function timeoutError(node: INode, job: MindeeJob, settings: PollingSettings, itemIndex: number) {
-	const seconds = Math.round(settings.maxWaitMs / 1000);
+function timeoutError(
+	node: INode,
+	job: MindeeJob,
+	maxWaitMs: number,
+	itemIndex: number,
+	lastCheckFailure?: unknown,
+) {
+	const seconds = Math.round(maxWaitMs / 1000);
+	const lastCheck =
+		lastCheckFailure instanceof Error
+			? `\nThe last status check failed: ${lastCheckFailure.message}`
+			: '';
 	return new NodeOperationError(
 		node,
 		`Mindee had not finished job ${job.id} after ${seconds} seconds`,
 		{
 			itemIndex,
-			description: `The job keeps running on Mindee. Fetch its result later with Job → Get Result and job ID ${job.id}, or raise "Maximum Wait" under Polling.`,
+			description: `The job keeps running on Mindee. Fetch its result later with Job → Get Result and job ID ${job.id}, or raise "Maximum Wait" under Polling.${lastCheck}`,
 		},
 	);
 }

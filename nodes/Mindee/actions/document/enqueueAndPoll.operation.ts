@@ -61,14 +61,14 @@ export async function execute(operation: OperationContext): Promise<ItemOutputs>
 	const { ctx, api, itemIndex, signal, resource } = operation;
 	const product = resource as MindeeProduct;
 	const request = await buildEnqueueRequest(ctx, itemIndex, product);
-	const job = await api.enqueue(product, request.fields, request.file, itemIndex);
-	const { inference } = await waitForResult(
-		api,
-		ctx.getNode(),
-		job,
-		readPollingSettings(operation),
+	const settings = readPollingSettings(operation);
+	const job = await api.enqueue(
+		product,
+		request.fields,
+		request.file,
 		itemIndex,
-		signal,
+		settings.maxWaitMs,
 	);
+	const { inference } = await waitForResult(api, ctx.getNode(), job, settings, itemIndex, signal);
 	return resultOutputs(ctx, itemIndex, inference, product);
 }
