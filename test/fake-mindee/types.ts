@@ -59,6 +59,15 @@ export interface FakeMindeeOptions {
   apiKey?: string;
   /** Default 1000; a model's processingMs wins. */
   processingMs?: number;
+  /** Each job's processing time is drawn uniformly within ± this fraction of its base time (0.3 =
+   * ± 30 %), from a deterministic stream (processingSeed). Default 0: every job takes its base time. */
+  processingSpread?: number;
+  /** Seed of the processing-time draws (mulberry32). Default 1. */
+  processingSeed?: number;
+  /** Base processing time by uploaded file size, as multi-page files take Mindee longer: the first
+   * entry whose upToBytes is at least the file's size wins over the model's and the server's time.
+   * Documents sent by URL keep the model's or server's time. */
+  processingMsBySize?: { upToBytes: number; processingMs: number }[];
   /** Default null = off. Rolling window (60 s) per organisation, i.e. the whole server. */
   rateLimits?: { postPerMinute: number; getPerMinute: number } | null;
   /** Whether normal rate-limit 429s carry Retry-After (seconds until a slot frees). Default false (UNCONFIRMED, https://docs.mindee.com/integrations/problem-database). */

@@ -5,7 +5,13 @@ import { canceledError, ensureNodeError, jobFailedError } from '../shared/errors
 import { sleepUnlessCancelled } from '../shared/transport/httpClient';
 import type { MindeeApi } from '../shared/transport/mindeeApi';
 import type { MindeeInference, MindeeJob } from '../shared/types';
-import { nextPollDelayMs, type PollingSettings } from './pollingSchedule';
+import {
+	expectedReadyAt,
+	nextPoll,
+	type PollingSettings,
+	type PreviousPoll,
+} from './pollingSchedule';
+import { learnedProcessingTimes, mindeeProcessingMs } from './processingTimes';
 
 /** Mindee may not know a job id for a moment right after the enqueue answered. */
 const NOT_FOUND_GRACE_MS = 10_000;
@@ -17,7 +23,8 @@ export interface PollOutcome {
 
 /**
  * The polling loop: wait, GET the job's polling URL until Mindee says Processed (302 or 200) or
- * Failed, then fetch the result. Bounded by time, not by a number of attempts.
+ * Failed, then fetch the result. Bounded by time, not by a number of attempts. Polls are timed by
+ * what earlier jobs of the model took (`learnedProcessingTimes`), and each finished job adds to it.
  */
 export async function waitForResult(
 	api: MindeeApi,
@@ -26,27 +33,32 @@ export async function waitForResult(
 	settings: PollingSettings,
 	itemIndex: number,
 	signal?: AbortSignal,
+	/** Size of the uploaded file, when known: similar files take similar times. */
+	fileBytes?: number,
 ): Promise<PollOutcome> {
 	const startedAt = Date.now();
 	const deadline = startedAt + settings.maxWaitMs;
-	let delay = Math.max(0, settings.initialDelayMs);
-	// Polls are due at fixed times from the enqueue, so slow answers do not push later polls back.
-	let nextPollAt = startedAt + delay;
+	const similarJobs = () => learnedProcessingTimes.similar(enqueued.model_id, fileBytes);
+	let previous: PreviousPoll | undefined;
 
 	for (;;) {
+		const durations = similarJobs();
+		// Polls are due at times counted from the enqueue, so slow answers do not push later ones back.
+		const due = nextPoll(settings, durations, previous);
 		const waited = await sleepUnlessCancelled(
-			Math.max(0, Math.min(nextPollAt, deadline) - Date.now()),
+			Math.max(0, Math.min(startedAt + due.ageMs, deadline) - Date.now()),
 			signal,
 		);
 		if (!waited) throw canceledError(node, itemIndex, enqueued);
 		const job = await pollOnce(api, node, enqueued, itemIndex, {
-			priority: startedAt,
+			priority: expectedReadyAt(startedAt, durations),
 			deadline,
 		}).catch((error: unknown) => {
 			// Past Maximum Wait, the job id matters more than why the last check failed.
 			if (Date.now() < deadline) throw error;
 			throw timeoutError(node, enqueued, settings.maxWaitMs, itemIndex, error);
 		});
+		const answeredAgeMs = Date.now() - startedAt;
 		if (job?.status === 'Failed') throw jobFailedError(node, job, itemIndex);
 		if (job && (job.status === 'Processed' || job.result_url)) {
 			if (!job.result_url) {
@@ -56,6 +68,12 @@ export async function waitForResult(
 					{ itemIndex },
 				);
 			}
+			// Without Mindee's timestamps, the job finished between the last two answers.
+			const observedMs =
+				mindeeProcessingMs(job) ??
+				(previous ? (previous.answeredAgeMs + answeredAgeMs) / 2 : answeredAgeMs);
+			learnedProcessingTimes.record(enqueued.model_id, observedMs, fileBytes);
+			// The result is ready: its fetch goes before polls that may find nothing.
 			const inference = await api.getResult(job.result_url, itemIndex, {
 				priority: startedAt,
 				deadline,
@@ -63,8 +81,7 @@ export async function waitForResult(
 			return { job, inference };
 		}
 		if (Date.now() >= deadline) throw timeoutError(node, enqueued, settings.maxWaitMs, itemIndex);
-		delay = nextPollDelayMs(settings, nextPollAt - startedAt, delay);
-		nextPollAt = Math.max(nextPollAt + delay, Date.now());
+		previous = { plannedAgeMs: due.ageMs, answeredAgeMs, delayMs: due.delayMs };
 	}
 }
 
