@@ -1,4 +1,5 @@
 import {
+	anotherJobSaysNotYet,
 	expectedReadyAt,
 	nextPoll,
 	nextPollDelayMs,
@@ -14,7 +15,7 @@ describe('ProcessingTimes', () => {
 		const times = new ProcessingTimes({ samplesPerModel: 3, models: 10 });
 		for (const duration of [1_000, 2_000, 3_000, 4_000, 5_000]) times.record(MODEL, duration);
 		expect(times.similar(MODEL)).toEqual([3_000, 4_000, 5_000]);
-		expect(times.size).toEqual({ models: 1, samples: 3 });
+		expect(times.size).toEqual({ models: 1, samples: 3, running: 0 });
 	});
 
 	it('forgets the model used least recently, not the one just asked about', () => {
@@ -26,7 +27,7 @@ describe('ProcessingTimes', () => {
 		expect(times.similar('a')).toEqual([1_000]);
 		expect(times.similar('b')).toEqual([]);
 		expect(times.similar('c')).toEqual([3_000]);
-		expect(times.size).toEqual({ models: 2, samples: 2 });
+		expect(times.size).toEqual({ models: 2, samples: 2, running: 0 });
 	});
 
 	it('stays bounded however many jobs and models it sees', () => {
@@ -170,5 +171,39 @@ describe('expectedReadyAt and the GET budget', () => {
 			}),
 		);
 		expect(order).toEqual(['unknown', 'short', 'long']);
+	});
+});
+
+describe('jobs in flight', () => {
+	it('knows the oldest age at which a job of the model was last seen processing, until the job ends', () => {
+		const times = new ProcessingTimes();
+		expect(times.longestRunningMs(MODEL)).toBeUndefined();
+		times.noteRunning(MODEL, 'job-1', 2_000);
+		times.noteRunning(MODEL, 'job-2', 3_500);
+		times.noteRunning(MODEL, 'job-1', 5_000);
+		expect(times.longestRunningMs(MODEL)).toBe(5_000);
+		times.forgetRunning(MODEL, 'job-1');
+		expect(times.longestRunningMs(MODEL)).toBe(3_500);
+		times.forgetRunning(MODEL, 'job-2');
+		expect(times.longestRunningMs(MODEL)).toBeUndefined();
+		expect(times.size.running).toBe(0);
+	});
+
+	it('holds a bounded number of them per model', () => {
+		const times = new ProcessingTimes();
+		for (let index = 0; index < 5_000; index++) times.noteRunning(MODEL, `job-${index}`, index);
+		expect(times.size.running).toBe(1_024);
+		expect(times.longestRunningMs(MODEL)).toBe(4_999);
+	});
+
+	it('lets one job of a first wave poll for all: the others skip an age where it was still processing', () => {
+		// No job finished yet; one sent a moment earlier was still processing at 3.5 s.
+		expect(anotherJobSaysNotYet([], 3_500, 3_500)).toBe(true);
+		expect(anotherJobSaysNotYet([], 3_500, 3_400)).toBe(true);
+		// Older than anything seen: this job polls for itself.
+		expect(anotherJobSaysNotYet([], 3_500, 5_000)).toBe(false);
+		expect(anotherJobSaysNotYet([], undefined, 2_000)).toBe(false);
+		// Once jobs have finished, their times decide instead.
+		expect(anotherJobSaysNotYet([20_000], 3_500, 2_000)).toBe(false);
 	});
 });

@@ -21,9 +21,14 @@ const DEFAULT_LIMITS: ProcessingTimesLimits = { samplesPerModel: 64, models: 256
 /** Files within this factor of each other's size count as similar (pages drive Mindee's time). */
 const SIMILAR_SIZE_FACTOR = 2;
 
+/** Jobs in flight per model whose latest poll found them still processing, at most this many. */
+const RUNNING_JOBS_PER_MODEL = 1_024;
+
 export class ProcessingTimes {
 	/** A Map keeps insertion order: re-inserting a model on use makes the first one the least recent. */
 	private readonly byModel = new Map<string, Sample[]>();
+	/** Per model, the jobs in flight and the age at which a poll last found each still processing. */
+	private readonly running = new Map<string, Map<string, number>>();
 
 	constructor(private readonly limits: ProcessingTimesLimits = DEFAULT_LIMITS) {}
 
@@ -58,11 +63,39 @@ export class ProcessingTimes {
 		return chosen.map((sample) => sample.durationMs).sort((a, b) => a - b);
 	}
 
+	/** A poll found this job still processing at this age. */
+	noteRunning(modelId: string, jobId: string, ageMs: number): void {
+		let jobs = this.running.get(modelId);
+		if (!jobs) this.running.set(modelId, (jobs = new Map()));
+		jobs.delete(jobId);
+		jobs.set(jobId, ageMs);
+		if (jobs.size > RUNNING_JOBS_PER_MODEL) jobs.delete(jobs.keys().next().value as string);
+	}
+
+	/** The job is no longer waited for (done, failed, given up or cancelled). */
+	forgetRunning(modelId: string, jobId: string): void {
+		const jobs = this.running.get(modelId);
+		if (!jobs) return;
+		jobs.delete(jobId);
+		if (jobs.size === 0) this.running.delete(modelId);
+	}
+
+	/** The oldest age at which a job of the model still in flight was last seen processing. */
+	longestRunningMs(modelId: string): number | undefined {
+		const jobs = this.running.get(modelId);
+		if (!jobs) return undefined;
+		let longest: number | undefined;
+		for (const age of jobs.values()) if (longest === undefined || age > longest) longest = age;
+		return longest;
+	}
+
 	/** What is held, for tests and diagnostics. */
-	get size(): { models: number; samples: number } {
+	get size(): { models: number; samples: number; running: number } {
 		let samples = 0;
 		for (const list of this.byModel.values()) samples += list.length;
-		return { models: this.byModel.size, samples };
+		let running = 0;
+		for (const jobs of this.running.values()) running += jobs.size;
+		return { models: this.byModel.size, samples, running };
 	}
 
 	private touch(modelId: string): Sample[] | undefined {

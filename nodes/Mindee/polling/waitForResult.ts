@@ -6,6 +6,7 @@ import { sleepUnlessCancelled } from '../shared/transport/httpClient';
 import type { MindeeApi } from '../shared/transport/mindeeApi';
 import type { MindeeInference, MindeeJob } from '../shared/types';
 import {
+	anotherJobSaysNotYet,
 	expectedReadyAt,
 	nextPoll,
 	type PollingSettings,
@@ -36,13 +37,29 @@ export async function waitForResult(
 	/** Size of the uploaded file, when known: similar files take similar times. */
 	fileBytes?: number,
 ): Promise<PollOutcome> {
+	try {
+		return await pollUntilDone(api, node, enqueued, settings, itemIndex, signal, fileBytes);
+	} finally {
+		learnedProcessingTimes.forgetRunning(enqueued.model_id, enqueued.id);
+	}
+}
+
+async function pollUntilDone(
+	api: MindeeApi,
+	node: INode,
+	enqueued: MindeeJob,
+	settings: PollingSettings,
+	itemIndex: number,
+	signal: AbortSignal | undefined,
+	fileBytes: number | undefined,
+): Promise<PollOutcome> {
 	const startedAt = Date.now();
 	const deadline = startedAt + settings.maxWaitMs;
-	const similarJobs = () => learnedProcessingTimes.similar(enqueued.model_id, fileBytes);
+	const modelId = enqueued.model_id;
 	let previous: PreviousPoll | undefined;
 
 	for (;;) {
-		const durations = similarJobs();
+		const durations = learnedProcessingTimes.similar(modelId, fileBytes);
 		// Polls are due at times counted from the enqueue, so slow answers do not push later ones back.
 		const due = nextPoll(settings, durations, previous);
 		const waited = await sleepUnlessCancelled(
@@ -50,6 +67,11 @@ export async function waitForResult(
 			signal,
 		);
 		if (!waited) throw canceledError(node, itemIndex, enqueued);
+		const longestRunningMs = learnedProcessingTimes.longestRunningMs(modelId);
+		if (Date.now() < deadline && anotherJobSaysNotYet(durations, longestRunningMs, due.ageMs)) {
+			previous = { plannedAgeMs: due.ageMs, answeredAgeMs: due.ageMs, delayMs: due.delayMs };
+			continue;
+		}
 		const job = await pollOnce(api, node, enqueued, itemIndex, {
 			priority: expectedReadyAt(startedAt, durations),
 			deadline,
@@ -72,7 +94,7 @@ export async function waitForResult(
 			const observedMs =
 				mindeeProcessingMs(job) ??
 				(previous ? (previous.answeredAgeMs + answeredAgeMs) / 2 : answeredAgeMs);
-			learnedProcessingTimes.record(enqueued.model_id, observedMs, fileBytes);
+			learnedProcessingTimes.record(modelId, observedMs, fileBytes);
 			// The result is ready: its fetch goes before polls that may find nothing.
 			const inference = await api.getResult(job.result_url, itemIndex, {
 				priority: startedAt,
@@ -81,6 +103,7 @@ export async function waitForResult(
 			return { job, inference };
 		}
 		if (Date.now() >= deadline) throw timeoutError(node, enqueued, settings.maxWaitMs, itemIndex);
+		learnedProcessingTimes.noteRunning(modelId, enqueued.id, due.ageMs);
 		previous = { plannedAgeMs: due.ageMs, answeredAgeMs, delayMs: due.delayMs };
 	}
 }
