@@ -3,7 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { canceledError, ensureNodeError, jobFailedError } from '../shared/errors';
 import { sleepUnlessCancelled } from '../shared/transport/httpClient';
-import type { MindeeApi } from '../shared/transport/mindeeApi';
+import type { MindeeApi, ReadTiming } from '../shared/transport/mindeeApi';
 import type { MindeeInference, MindeeJob } from '../shared/types';
 import {
 	anotherJobSaysNotYet,
@@ -72,7 +72,7 @@ async function pollUntilDone(
 			previous = { plannedAgeMs: due.ageMs, answeredAgeMs: due.ageMs, delayMs: due.delayMs };
 			continue;
 		}
-		const job = await pollOnce(api, node, enqueued, itemIndex, {
+		const job = await pollOnce(api, node, enqueued, itemIndex, startedAt, {
 			priority: expectedReadyAt(startedAt, durations),
 			deadline,
 		}).catch((error: unknown) => {
@@ -114,9 +114,9 @@ async function pollOnce(
 	node: INode,
 	job: MindeeJob,
 	itemIndex: number,
-	timing: { priority: number; deadline: number },
+	startedAt: number,
+	timing: ReadTiming,
 ) {
-	const startedAt = timing.priority;
 	try {
 		return await api.getJob(job.polling_url, itemIndex, timing);
 	} catch (error) {
