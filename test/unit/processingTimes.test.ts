@@ -1,5 +1,4 @@
 import {
-	anotherJobSaysNotYet,
 	expectedReadyAt,
 	nextPoll,
 	nextPollDelayMs,
@@ -175,35 +174,33 @@ describe('expectedReadyAt and the GET budget', () => {
 });
 
 describe('jobs in flight', () => {
-	it('knows the oldest age at which a job of the model was last seen processing, until the job ends', () => {
+	it('skips a check at an age where a similar job in flight was just found still processing', () => {
 		const times = new ProcessingTimes();
-		expect(times.longestRunningMs(MODEL)).toBeUndefined();
-		times.noteRunning(MODEL, 'job-1', 2_000);
-		times.noteRunning(MODEL, 'job-2', 3_500);
-		times.noteRunning(MODEL, 'job-1', 5_000);
-		expect(times.longestRunningMs(MODEL)).toBe(5_000);
-		times.forgetRunning(MODEL, 'job-1');
-		expect(times.longestRunningMs(MODEL)).toBe(3_500);
-		times.forgetRunning(MODEL, 'job-2');
-		expect(times.longestRunningMs(MODEL)).toBeUndefined();
-		expect(times.size.running).toBe(0);
+		expect(times.anotherJobSaysNotYet(MODEL, 1_000, 2_000)).toBe(false);
+		times.noteRunning(MODEL, 'scout', 3_500, 1_000);
+		// Younger than the age the other job was seen processing at: not yet.
+		expect(times.anotherJobSaysNotYet(MODEL, 1_000, 3_500)).toBe(true);
+		expect(times.anotherJobSaysNotYet(MODEL, 1_200, 2_000)).toBe(true);
+		// Older than anything seen: this job checks for itself.
+		expect(times.anotherJobSaysNotYet(MODEL, 1_000, 5_000)).toBe(false);
+		// A file of another size class, or another model, is not evidence.
+		expect(times.anotherJobSaysNotYet(MODEL, 50_000, 2_000)).toBe(false);
+		expect(times.anotherJobSaysNotYet('model-b', 1_000, 2_000)).toBe(false);
+		// A similar job done by this age: this one may be done too.
+		times.record(MODEL, 1_800, 1_100);
+		expect(times.anotherJobSaysNotYet(MODEL, 1_000, 2_000)).toBe(false);
+		expect(times.anotherJobSaysNotYet(MODEL, 1_000, 1_500)).toBe(true);
 	});
 
-	it('holds a bounded number of them per model', () => {
+	it('forgets a job that ended, and holds a bounded number of them per model', () => {
 		const times = new ProcessingTimes();
+		times.noteRunning(MODEL, 'job-1', 2_000);
+		times.noteRunning(MODEL, 'job-1', 5_000);
+		expect(times.size.running).toBe(1);
+		times.forgetRunning(MODEL, 'job-1');
+		expect(times.anotherJobSaysNotYet(MODEL, undefined, 1_000)).toBe(false);
+		expect(times.size.running).toBe(0);
 		for (let index = 0; index < 5_000; index++) times.noteRunning(MODEL, `job-${index}`, index);
 		expect(times.size.running).toBe(1_024);
-		expect(times.longestRunningMs(MODEL)).toBe(4_999);
-	});
-
-	it('lets one job of a first wave poll for all: the others skip an age where it was still processing', () => {
-		// No job finished yet; one sent a moment earlier was still processing at 3.5 s.
-		expect(anotherJobSaysNotYet([], 3_500, 3_500)).toBe(true);
-		expect(anotherJobSaysNotYet([], 3_500, 3_400)).toBe(true);
-		// Older than anything seen: this job polls for itself.
-		expect(anotherJobSaysNotYet([], 3_500, 5_000)).toBe(false);
-		expect(anotherJobSaysNotYet([], undefined, 2_000)).toBe(false);
-		// Once jobs have finished, their times decide instead.
-		expect(anotherJobSaysNotYet([20_000], 3_500, 2_000)).toBe(false);
 	});
 });

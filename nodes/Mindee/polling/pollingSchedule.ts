@@ -96,16 +96,3 @@ export function expectedReadyAt(startedAt: number, durationsMs: readonly number[
 	if (durationsMs.length === 0) return startedAt;
 	return startedAt + durationsMs[Math.ceil(durationsMs.length / 2) - 1];
 }
-
-/**
- * Before any job of the model has finished, a poll is pointless at an age where another job of
- * the model, sent at about the same time, was just found still processing: a batch's first wave
- * then lets one job poll on the clock for all of them instead of each polling on its own.
- */
-export function anotherJobSaysNotYet(
-	durationsMs: readonly number[],
-	longestRunningMs: number | undefined,
-	ageMs: number,
-): boolean {
-	return durationsMs.length === 0 && longestRunningMs !== undefined && longestRunningMs >= ageMs;
-}

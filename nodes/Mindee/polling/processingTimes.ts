@@ -6,6 +6,7 @@
  */
 
 interface Sample {
+	/** How long the job took, or for a job in flight, how old it was when last seen processing. */
 	durationMs: number;
 	/** Size of the uploaded file; unknown for a document sent by URL. */
 	fileBytes?: number;
@@ -27,8 +28,8 @@ const RUNNING_JOBS_PER_MODEL = 1_024;
 export class ProcessingTimes {
 	/** A Map keeps insertion order: re-inserting a model on use makes the first one the least recent. */
 	private readonly byModel = new Map<string, Sample[]>();
-	/** Per model, the jobs in flight and the age at which a poll last found each still processing. */
-	private readonly running = new Map<string, Map<string, number>>();
+	/** Per model, the jobs in flight: the age at which a poll last found each still processing. */
+	private readonly running = new Map<string, Map<string, Sample>>();
 
 	constructor(private readonly limits: ProcessingTimesLimits = DEFAULT_LIMITS) {}
 
@@ -50,25 +51,31 @@ export class ProcessingTimes {
 	 */
 	similar(modelId: string, fileBytes?: number): number[] {
 		const samples = this.touch(modelId) ?? [];
-		const sameSize =
-			fileBytes === undefined
-				? []
-				: samples.filter(
-						(sample) =>
-							sample.fileBytes !== undefined &&
-							sample.fileBytes <= fileBytes * SIMILAR_SIZE_FACTOR &&
-							fileBytes <= sample.fileBytes * SIMILAR_SIZE_FACTOR,
-					);
+		const sameSize = samples.filter((sample) => similarSize(sample, fileBytes));
 		const chosen = sameSize.length > 0 ? sameSize : samples;
 		return chosen.map((sample) => sample.durationMs).sort((a, b) => a - b);
 	}
 
+	/**
+	 * Whether checking this job at `ageMs` is pointless for now: no job of a similar file was done
+	 * by that age, and one in flight was just found still processing at that age or older.
+	 */
+	anotherJobSaysNotYet(modelId: string, fileBytes: number | undefined, ageMs: number): boolean {
+		const finished = this.byModel.get(modelId) ?? [];
+		if (finished.some((sample) => similarSize(sample, fileBytes) && sample.durationMs <= ageMs))
+			return false;
+		for (const job of this.running.get(modelId)?.values() ?? []) {
+			if (similarSize(job, fileBytes) && job.durationMs >= ageMs) return true;
+		}
+		return false;
+	}
+
 	/** A poll found this job still processing at this age. */
-	noteRunning(modelId: string, jobId: string, ageMs: number): void {
+	noteRunning(modelId: string, jobId: string, ageMs: number, fileBytes?: number): void {
 		let jobs = this.running.get(modelId);
 		if (!jobs) this.running.set(modelId, (jobs = new Map()));
 		jobs.delete(jobId);
-		jobs.set(jobId, ageMs);
+		jobs.set(jobId, { durationMs: ageMs, fileBytes });
 		if (jobs.size > RUNNING_JOBS_PER_MODEL) jobs.delete(jobs.keys().next().value as string);
 	}
 
@@ -78,15 +85,6 @@ export class ProcessingTimes {
 		if (!jobs) return;
 		jobs.delete(jobId);
 		if (jobs.size === 0) this.running.delete(modelId);
-	}
-
-	/** The oldest age at which a job of the model still in flight was last seen processing. */
-	longestRunningMs(modelId: string): number | undefined {
-		const jobs = this.running.get(modelId);
-		if (!jobs) return undefined;
-		let longest: number | undefined;
-		for (const age of jobs.values()) if (longest === undefined || age > longest) longest = age;
-		return longest;
 	}
 
 	/** What is held, for tests and diagnostics. */
@@ -106,6 +104,15 @@ export class ProcessingTimes {
 		}
 		return samples;
 	}
+}
+
+/** Files within a factor of two of each other's size; a file of unknown size is like any other. */
+function similarSize(sample: Sample, fileBytes: number | undefined): boolean {
+	if (fileBytes === undefined || sample.fileBytes === undefined) return true;
+	return (
+		sample.fileBytes <= fileBytes * SIMILAR_SIZE_FACTOR &&
+		fileBytes <= sample.fileBytes * SIMILAR_SIZE_FACTOR
+	);
 }
 
 /** One history for the whole n8n process: every execution's jobs teach the next ones. */

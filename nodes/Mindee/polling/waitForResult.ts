@@ -6,7 +6,6 @@ import { sleepUnlessCancelled } from '../shared/transport/httpClient';
 import type { MindeeApi, ReadTiming } from '../shared/transport/mindeeApi';
 import type { MindeeInference, MindeeJob } from '../shared/types';
 import {
-	anotherJobSaysNotYet,
 	expectedReadyAt,
 	nextPoll,
 	type PollingSettings,
@@ -67,8 +66,9 @@ async function pollUntilDone(
 			signal,
 		);
 		if (!waited) throw canceledError(node, itemIndex, enqueued);
-		const longestRunningMs = learnedProcessingTimes.longestRunningMs(modelId);
-		if (Date.now() < deadline && anotherJobSaysNotYet(durations, longestRunningMs, due.ageMs)) {
+		// A job like this one, sent about as long ago, was just found still processing: skip this check.
+		const notYet = learnedProcessingTimes.anotherJobSaysNotYet(modelId, fileBytes, due.ageMs);
+		if (notYet && Date.now() < deadline) {
 			previous = { plannedAgeMs: due.ageMs, answeredAgeMs: due.ageMs, delayMs: due.delayMs };
 			continue;
 		}
@@ -103,7 +103,7 @@ async function pollUntilDone(
 			return { job, inference };
 		}
 		if (Date.now() >= deadline) throw timeoutError(node, enqueued, settings.maxWaitMs, itemIndex);
-		learnedProcessingTimes.noteRunning(modelId, enqueued.id, due.ageMs);
+		learnedProcessingTimes.noteRunning(modelId, enqueued.id, due.ageMs, fileBytes);
 		previous = { plannedAgeMs: due.ageMs, answeredAgeMs, delayMs: due.delayMs };
 	}
 }
