@@ -129,12 +129,17 @@ describe('nextPoll', () => {
 			delayMs: due.delayMs,
 		});
 		expect(due.ageMs).toBe(25_530);
-		// Slower than nearly all before it: back to the growing clock.
+		// Slower than nearly all before it: back to the clock, at the point it would have had (25.9 s),
+		// no sooner than a second after the last answer.
 		const last = { plannedAgeMs: due.ageMs, answeredAgeMs: due.ageMs + 10, delayMs: due.delayMs };
 		due = nextPoll(settings, durations, last);
-		expect(due.ageMs).toBe(
-			last.plannedAgeMs + nextPollDelayMs(settings, last.plannedAgeMs, last.delayMs),
-		);
+		expect(due.ageMs).toBe(26_540);
+		due = nextPoll(settings, durations, {
+			plannedAgeMs: due.ageMs,
+			answeredAgeMs: due.ageMs + 10,
+			delayMs: due.delayMs,
+		});
+		expect(due.ageMs).toBe(31_918.4);
 	});
 
 	it('never polls one job twice within a second, even when an answer was slow', () => {

@@ -33,7 +33,7 @@ export function nextPollDelayMs(
 /**
  * With a history, a job is polled at points of the processing times of similar past jobs: its
  * median (half of the jobs are done at the first poll), then two later quantiles. Past the last,
- * the job is slower than most and the clock above takes over. Polling a little after each point
+ * the job is slower than most and the clock above takes over, at the points it would have had. Polling a little after each point
  * finds a job that finishes right on it done.
  */
 const PLANNED_QUANTILES = [0.5, 0.8, 0.95];
@@ -84,8 +84,22 @@ export function nextPoll(
 		const ageMs = Math.max(plannedAge, earliest);
 		return { ageMs, delayMs: ageMs - previous.plannedAgeMs };
 	}
-	const delayMs = nextPollDelayMs(settings, previous.plannedAgeMs, previous.delayMs);
-	return { ageMs: Math.max(previous.plannedAgeMs + delayMs, earliest), delayMs };
+	const clock = clockPointAfter(settings, previous.plannedAgeMs);
+	return { ageMs: Math.max(clock.ageMs, earliest), delayMs: clock.delayMs };
+}
+
+/**
+ * The first point of the fixed clock (Initial Delay, then `nextPollDelayMs`) after `ageMs`: a job
+ * slower than its history is checked when it would have been without one.
+ */
+function clockPointAfter(settings: PollingSettings, ageMs: number): NextPoll {
+	let delayMs = Math.max(0, settings.initialDelayMs);
+	let pointMs = delayMs;
+	while (pointMs <= ageMs) {
+		delayMs = nextPollDelayMs(settings, pointMs, delayMs);
+		pointMs += delayMs;
+	}
+	return { ageMs: pointMs, delayMs };
 }
 
 /**

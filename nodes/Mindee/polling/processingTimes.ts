@@ -28,7 +28,7 @@ const RUNNING_JOBS_PER_MODEL = 1_024;
 export class ProcessingTimes {
 	/** A Map keeps insertion order: re-inserting a model on use makes the first one the least recent. */
 	private readonly byModel = new Map<string, Sample[]>();
-	/** Per model, the jobs in flight: the age at which a poll last found each still processing. */
+	/** Per model, the jobs in flight and the age of each one's latest check. */
 	private readonly running = new Map<string, Map<string, Sample>>();
 
 	constructor(private readonly limits: ProcessingTimesLimits = DEFAULT_LIMITS) {}
@@ -58,7 +58,7 @@ export class ProcessingTimes {
 
 	/**
 	 * Whether checking this job at `ageMs` is pointless for now: no job of a similar file was done
-	 * by that age, and one in flight was just found still processing at that age or older.
+	 * by that age, and one in flight is being (or was just) checked at that age or older.
 	 */
 	anotherJobSaysNotYet(modelId: string, fileBytes: number | undefined, ageMs: number): boolean {
 		const finished = this.byModel.get(modelId) ?? [];
@@ -70,7 +70,7 @@ export class ProcessingTimes {
 		return false;
 	}
 
-	/** A poll found this job still processing at this age. */
+	/** This job is being checked at this age, and was still processing before. */
 	noteRunning(modelId: string, jobId: string, ageMs: number, fileBytes?: number): void {
 		let jobs = this.running.get(modelId);
 		if (!jobs) this.running.set(modelId, (jobs = new Map()));

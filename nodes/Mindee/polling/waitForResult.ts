@@ -72,6 +72,8 @@ async function pollUntilDone(
 			previous = { plannedAgeMs: due.ageMs, answeredAgeMs: due.ageMs, delayMs: due.delayMs };
 			continue;
 		}
+		// Told before the answer, so jobs sent alongside skip this check rather than repeat it.
+		learnedProcessingTimes.noteRunning(modelId, enqueued.id, due.ageMs, fileBytes);
 		const job = await pollOnce(api, node, enqueued, itemIndex, startedAt, {
 			priority: expectedReadyAt(startedAt, durations),
 			deadline,
@@ -103,7 +105,6 @@ async function pollUntilDone(
 			return { job, inference };
 		}
 		if (Date.now() >= deadline) throw timeoutError(node, enqueued, settings.maxWaitMs, itemIndex);
-		learnedProcessingTimes.noteRunning(modelId, enqueued.id, due.ageMs, fileBytes);
 		previous = { plannedAgeMs: due.ageMs, answeredAgeMs, delayMs: due.delayMs };
 	}
 }
