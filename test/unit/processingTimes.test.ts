@@ -179,33 +179,35 @@ describe('expectedReadyAt and the GET budget', () => {
 });
 
 describe('jobs in flight', () => {
-	it('skips a check at an age where a similar job in flight was just found still processing', () => {
+	it('has a job wait for the answer of another one checked at its age, and skip if it was not done', () => {
 		const times = new ProcessingTimes();
-		expect(times.anotherJobSaysNotYet(MODEL, 1_000, 2_000)).toBe(false);
-		times.noteRunning(MODEL, 'scout', 3_500, 1_000);
-		// Younger than the age the other job was seen processing at: not yet.
-		expect(times.anotherJobSaysNotYet(MODEL, 1_000, 3_500)).toBe(true);
-		expect(times.anotherJobSaysNotYet(MODEL, 1_200, 2_000)).toBe(true);
+		expect(times.othersAt(MODEL, 1_000, 2_000)).toBeUndefined();
+		times.noteChecking(MODEL, 'scout', 3_500, 1_000);
+		expect(times.othersAt(MODEL, 1_000, 3_500)).toBe('being checked');
+		times.noteStillProcessing(MODEL, 'scout');
+		// Younger than the age the other job was found processing at: not yet.
+		expect(times.othersAt(MODEL, 1_000, 3_500)).toBe('not yet');
+		expect(times.othersAt(MODEL, 1_200, 2_000)).toBe('not yet');
 		// Older than anything seen: this job checks for itself.
-		expect(times.anotherJobSaysNotYet(MODEL, 1_000, 5_000)).toBe(false);
+		expect(times.othersAt(MODEL, 1_000, 5_000)).toBeUndefined();
 		// A file of another size class, or another model, is not evidence.
-		expect(times.anotherJobSaysNotYet(MODEL, 50_000, 2_000)).toBe(false);
-		expect(times.anotherJobSaysNotYet('model-b', 1_000, 2_000)).toBe(false);
+		expect(times.othersAt(MODEL, 50_000, 2_000)).toBeUndefined();
+		expect(times.othersAt('model-b', 1_000, 2_000)).toBeUndefined();
 		// A similar job done by this age: this one may be done too.
 		times.record(MODEL, 1_800, 1_100);
-		expect(times.anotherJobSaysNotYet(MODEL, 1_000, 2_000)).toBe(false);
-		expect(times.anotherJobSaysNotYet(MODEL, 1_000, 1_500)).toBe(true);
+		expect(times.othersAt(MODEL, 1_000, 2_000)).toBeUndefined();
+		expect(times.othersAt(MODEL, 1_000, 1_500)).toBe('not yet');
 	});
 
 	it('forgets a job that ended, and holds a bounded number of them per model', () => {
 		const times = new ProcessingTimes();
-		times.noteRunning(MODEL, 'job-1', 2_000);
-		times.noteRunning(MODEL, 'job-1', 5_000);
+		times.noteChecking(MODEL, 'job-1', 2_000);
+		times.noteChecking(MODEL, 'job-1', 5_000);
 		expect(times.size.running).toBe(1);
 		times.forgetRunning(MODEL, 'job-1');
-		expect(times.anotherJobSaysNotYet(MODEL, undefined, 1_000)).toBe(false);
+		expect(times.othersAt(MODEL, undefined, 1_000)).toBeUndefined();
 		expect(times.size.running).toBe(0);
-		for (let index = 0; index < 5_000; index++) times.noteRunning(MODEL, `job-${index}`, index);
+		for (let index = 0; index < 5_000; index++) times.noteChecking(MODEL, `job-${index}`, index);
 		expect(times.size.running).toBe(1_024);
 	});
 });

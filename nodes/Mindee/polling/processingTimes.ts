@@ -22,14 +22,16 @@ const DEFAULT_LIMITS: ProcessingTimesLimits = { samplesPerModel: 64, models: 256
 /** Files within this factor of each other's size count as similar (pages drive Mindee's time). */
 const SIMILAR_SIZE_FACTOR = 2;
 
-/** Jobs in flight per model whose latest poll found them still processing, at most this many. */
+/** Jobs in flight per model that are remembered, at most this many. */
 const RUNNING_JOBS_PER_MODEL = 1_024;
+
+export type OthersSay = 'not yet' | 'being checked';
 
 export class ProcessingTimes {
 	/** A Map keeps insertion order: re-inserting a model on use makes the first one the least recent. */
 	private readonly byModel = new Map<string, Sample[]>();
 	/** Per model, the jobs in flight and the age of each one's latest check. */
-	private readonly running = new Map<string, Map<string, Sample>>();
+	private readonly running = new Map<string, Map<string, Sample & { answered: boolean }>>();
 
 	constructor(private readonly limits: ProcessingTimesLimits = DEFAULT_LIMITS) {}
 
@@ -57,26 +59,36 @@ export class ProcessingTimes {
 	}
 
 	/**
-	 * Whether checking this job at `ageMs` is pointless for now: no job of a similar file was done
-	 * by that age, and one in flight is being (or was just) checked at that age or older.
+	 * What jobs like this one (same model, similar file) say about checking it at `ageMs`, when none
+	 * of them was done by that age: `not yet` when one in flight was found still processing at that
+	 * age or older (the check is pointless), `being checked` when such a check awaits its answer.
 	 */
-	anotherJobSaysNotYet(modelId: string, fileBytes: number | undefined, ageMs: number): boolean {
+	othersAt(modelId: string, fileBytes: number | undefined, ageMs: number): OthersSay | undefined {
 		const finished = this.byModel.get(modelId) ?? [];
 		if (finished.some((sample) => similarSize(sample, fileBytes) && sample.durationMs <= ageMs))
-			return false;
+			return undefined;
+		let say: OthersSay | undefined;
 		for (const job of this.running.get(modelId)?.values() ?? []) {
-			if (similarSize(job, fileBytes) && job.durationMs >= ageMs) return true;
+			if (!similarSize(job, fileBytes) || job.durationMs < ageMs) continue;
+			if (job.answered) return 'not yet';
+			say = 'being checked';
 		}
-		return false;
+		return say;
 	}
 
-	/** This job is being checked at this age, and was still processing before. */
-	noteRunning(modelId: string, jobId: string, ageMs: number, fileBytes?: number): void {
+	/** This job is being checked at this age (it was still processing before). */
+	noteChecking(modelId: string, jobId: string, ageMs: number, fileBytes?: number): void {
 		let jobs = this.running.get(modelId);
 		if (!jobs) this.running.set(modelId, (jobs = new Map()));
 		jobs.delete(jobId);
-		jobs.set(jobId, { durationMs: ageMs, fileBytes });
+		jobs.set(jobId, { durationMs: ageMs, fileBytes, answered: false });
 		if (jobs.size > RUNNING_JOBS_PER_MODEL) jobs.delete(jobs.keys().next().value as string);
+	}
+
+	/** Its latest check found this job still processing. */
+	noteStillProcessing(modelId: string, jobId: string): void {
+		const job = this.running.get(modelId)?.get(jobId);
+		if (job) job.answered = true;
 	}
 
 	/** The job is no longer waited for (done, failed, given up or cancelled). */

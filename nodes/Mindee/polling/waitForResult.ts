@@ -13,6 +13,10 @@ import {
 } from './pollingSchedule';
 import { learnedProcessingTimes, mindeeProcessingMs } from './processingTimes';
 
+/** How long a job waits for the answer to another job's check at its age, and how often it looks. */
+const WAIT_FOR_OTHER_CHECK_MS = 2_000;
+const OTHER_CHECK_RECHECK_MS = 100;
+
 /** Mindee may not know a job id for a moment right after the enqueue answered. */
 const NOT_FOUND_GRACE_MS = 10_000;
 
@@ -66,14 +70,20 @@ async function pollUntilDone(
 			signal,
 		);
 		if (!waited) throw canceledError(node, itemIndex, enqueued);
-		// A job like this one, sent about as long ago, was just found still processing: skip this check.
-		const notYet = learnedProcessingTimes.anotherJobSaysNotYet(modelId, fileBytes, due.ageMs);
-		if (notYet && Date.now() < deadline) {
+		// Jobs like this one sent about as long ago take turns: one checks, the others wait for its
+		// answer and skip the check if it found its job still processing.
+		const others = learnedProcessingTimes.othersAt(modelId, fileBytes, due.ageMs);
+		if (others === 'not yet' && Date.now() < deadline) {
 			previous = { plannedAgeMs: due.ageMs, answeredAgeMs: due.ageMs, delayMs: due.delayMs };
 			continue;
 		}
-		// Told before the answer, so jobs sent alongside skip this check rather than repeat it.
-		learnedProcessingTimes.noteRunning(modelId, enqueued.id, due.ageMs, fileBytes);
+		const overdueMs = Date.now() - (startedAt + due.ageMs);
+		if (others === 'being checked' && overdueMs < WAIT_FOR_OTHER_CHECK_MS) {
+			if (!(await sleepUnlessCancelled(OTHER_CHECK_RECHECK_MS, signal)))
+				throw canceledError(node, itemIndex, enqueued);
+			continue;
+		}
+		learnedProcessingTimes.noteChecking(modelId, enqueued.id, due.ageMs, fileBytes);
 		const job = await pollOnce(api, node, enqueued, itemIndex, startedAt, {
 			priority: expectedReadyAt(startedAt, durations),
 			deadline,
@@ -105,6 +115,7 @@ async function pollUntilDone(
 			return { job, inference };
 		}
 		if (Date.now() >= deadline) throw timeoutError(node, enqueued, settings.maxWaitMs, itemIndex);
+		learnedProcessingTimes.noteStillProcessing(modelId, enqueued.id);
 		previous = { plannedAgeMs: due.ageMs, answeredAgeMs, delayMs: due.delayMs };
 	}
 }
