@@ -22,6 +22,9 @@ export interface Workspace {
 	cert: { keyPath: string; certPath: string; key: Buffer; cert: Buffer };
 	/** `count` distinct PDFs (written on first use, then reused). */
 	documents(count: number): BenchDocument[];
+	/** `count` distinct PDFs of about `bytes` bytes each (the sample, padded after its end), for
+	 * processing times that depend on the file's size. */
+	sizedDocuments(count: number, bytes: number): BenchDocument[];
 	/** A valid PDF of exactly `bytes` bytes, padded with a large content stream. */
 	largePdf(bytes: number): BenchDocument;
 	remove(): void;
@@ -46,6 +49,17 @@ export function createWorkspace(): Workspace {
 				written.push({ path, name, sha256: sha256(bytes), size: bytes.length });
 			}
 			return written.slice(0, count);
+		},
+		sizedDocuments(count, bytes) {
+			return Array.from({ length: count }, (_, index) => {
+				const label = Buffer.from(`\n%bench-sized-${bytes}-${index}\n`, 'latin1');
+				const padding = Buffer.alloc(Math.max(0, bytes - sample.length - label.length), 0x20);
+				const content = Buffer.concat([sample, label, padding]);
+				const name = `sized-${bytes}-${String(index).padStart(3, '0')}.pdf`;
+				const path = join(dir, name);
+				writeFileSync(path, content);
+				return { path, name, sha256: sha256(content), size: content.length };
+			});
 		},
 		largePdf(bytes) {
 			if (!large || large.size !== bytes) large = writeLargePdf(join(dir, 'large.pdf'), bytes);

@@ -15,6 +15,10 @@ export interface FakeFigures {
 	readyToFetchedMs: number[];
 	/** Last request − first request, ms. */
 	spanMs: number;
+	/** GETs (polls and result fetches) of each job, ascending. */
+	getsPerJob: number[];
+	/** The longest processing time of any job (readyAt − enqueuedAt), ms. */
+	slowestProcessingMs: number;
 }
 
 export function figuresOf(fake: FakeMindee): FakeFigures {
@@ -38,6 +42,12 @@ export function figuresOf(fake: FakeMindee): FakeFigures {
 		last = Math.max(last, request.at);
 	}
 	const jobs = [...fake.jobs.values()];
+	const getsByJob = new Map<string, number>(jobs.map((job) => [job.id, 0]));
+	for (const request of fake.requests) {
+		if (request.method !== 'GET') continue;
+		const id = /\/(?:jobs|results|inferences)\/([^/?]+)/.exec(request.path)?.[1];
+		if (id !== undefined && getsByJob.has(id)) getsByJob.set(id, getsByJob.get(id)! + 1);
+	}
 	const readyToFetchedMs = jobs
 		.filter((job) => job.resultFetchedAt !== undefined)
 		.map((job) => job.resultFetchedAt! - job.readyAt)
@@ -53,6 +63,8 @@ export function figuresOf(fake: FakeMindee): FakeFigures {
 		jobs: jobs.length,
 		readyToFetchedMs,
 		spanMs: fake.requests.length ? last - first : 0,
+		getsPerJob: [...getsByJob.values()].sort((a, b) => a - b),
+		slowestProcessingMs: Math.max(0, ...jobs.map((job) => job.readyAt - job.enqueuedAt)),
 	};
 }
 

@@ -192,6 +192,37 @@ describe.each(e2eVersions())('n8n %s: extraction with the installed package', (v
 	);
 
 	it(
+		'retries a status check whose connection was reset, and says so when it keeps being reset',
+		async () => {
+			// n8n 1.x hands the network error's code back in another place than 2.x does.
+			try {
+				fake.reset();
+				fake.configure({ faults: { brokenAnswers: { route: 'job', how: 'reset', count: 1 } } });
+				const retried = await n8n.execute(goodWorkflowId);
+				expect(retried.ok).toBe(true);
+				const polls = fake.requests.filter((request) => request.path.startsWith('/v2/jobs/'));
+				expect(polls[0].status).toBe(0);
+				expect(polls.some((request) => request.status === 302)).toBe(true);
+				expect(outputOf(retried.run, NODE_NAMES.mindee)[0].json.id).toBe([...fake.jobs.keys()][0]);
+
+				fake.reset();
+				fake.configure({ faults: { brokenAnswers: { route: 'job', how: 'reset' } } });
+				const failed = await n8n.execute(goodWorkflowId);
+				expect(failed.ok).toBe(false);
+				const error = nodeErrorOf(failed.run, NODE_NAMES.mindee);
+				expect(error?.message).toBe(
+					`The connection to Mindee at ${fake.url} was closed before an answer (ECONNRESET)`,
+				);
+				expect(fake.requests.filter((request) => request.path.startsWith('/v2/jobs/')).length).toBeGreaterThan(1);
+				process.stdout.write(`[e2e n8n ${version}] status check reset every time -> ${JSON.stringify(error?.message)}\n`);
+			} finally {
+				fake.configure({ faults: {} });
+			}
+		},
+		TEST_TIMEOUT,
+	);
+
+	it(
 		'fails with a readable message when the API key is wrong',
 		async () => {
 			fake.reset();

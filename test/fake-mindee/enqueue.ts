@@ -223,7 +223,7 @@ export function validateEnqueue(body: EnqueueBody, product: ModelType, state: Fa
       fields: recordedFields(body),
       mimeType,
       options,
-      processingMs: state.processingMsFor(model),
+      processingMs: state.processingMsFor(model, upload?.size),
       fail: state.faults.jobShouldFail(),
     },
   };

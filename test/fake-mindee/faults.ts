@@ -1,6 +1,6 @@
 /**
  * Fault injection (not Mindee behaviour; knobs to test clients): outage windows answered 429, 502/503 on
- * GETs, eventually-consistent job ids, failed inferences. Random choices are deterministic per seed.
+ * GETs, requests left unanswered, reset or answered by a proxy's HTML page, eventually-consistent job ids, failed inferences. Random choices are deterministic per seed.
  */
 import type { FakeFaults } from './types';
 
@@ -23,6 +23,7 @@ export class Faults {
   private getRandom = mulberry32(1);
   private failRandom = mulberry32(2);
   private gatewayToggle = 0;
+  private broken = 0;
 
   constructor(faults?: FakeFaults) {
     this.set(faults ?? {});
@@ -44,6 +45,16 @@ export class Faults {
     this.getRandom = mulberry32(seed);
     this.failRandom = mulberry32(seed ^ 0x5bd1e995);
     this.gatewayToggle = 0;
+    this.broken = 0;
+  }
+
+  /** Whether this request to `route` falls under the brokenAnswers fault, and how it is broken. */
+  brokenAnswer(route: string): 'noAnswer' | 'reset' | 'html500' | null {
+    const fault = this.faults.brokenAnswers;
+    if (!fault || fault.route !== route) return null;
+    if (fault.count !== undefined && this.broken >= fault.count) return null;
+    this.broken++;
+    return fault.how;
   }
 
   /** Inside the rateLimitWindow fault: the Retry-After value to send (null = no header). */

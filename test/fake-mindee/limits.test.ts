@@ -43,7 +43,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  fake.configure({ processingMs: 100, rateLimits: null, rateLimitRetryAfter: false, rateLimitWindowMs: 60_000, faults: {} });
+  fake.configure({ processingMs: 100, processingSpread: 0, processingSeed: 1, processingMsBySize: [], rateLimits: null, rateLimitRetryAfter: false, rateLimitWindowMs: 60_000, faults: {} });
   fake.reset();
 });
 
@@ -193,5 +193,66 @@ describe('control routes (/_fake/)', () => {
     const res = await request(`${fake.url}/_fake/configure`, { method: 'POST', body: '{nope', headers: { 'content-type': 'application/json' } });
     expect(res.statusCode).toBe(400);
     await res.body.dump();
+  });
+});
+
+describe('processing times', () => {
+  const processingOf = (jobs: FakeMindee['jobs']) => [...jobs.values()].map((job) => job.readyAt - job.enqueuedAt);
+
+  it('processingSpread: each job within ± the fraction of its base, the same draws for a seed', async () => {
+    fake.configure({ processingMs: 20_000, processingSpread: 0.3, processingSeed: 5 });
+    for (let i = 0; i < 20; i++) await enqueue();
+    const first = processingOf(fake.jobs);
+    expect(Math.min(...first)).toBeGreaterThanOrEqual(14_000);
+    expect(Math.max(...first)).toBeLessThanOrEqual(26_000);
+    expect(new Set(first).size).toBeGreaterThan(10);
+    fake.reset();
+    for (let i = 0; i < 20; i++) await enqueue();
+    expect(processingOf(fake.jobs)).toEqual(first);
+  });
+
+  it('processingMsBySize: the first size class that holds the file sets its time', async () => {
+    fake.configure({ processingMs: 7_000, processingMsBySize: [{ upToBytes: 10, processingMs: 3_000 }, { upToBytes: 1_000, processingMs: 45_000 }] });
+    await enqueue(); // PDF of 15 bytes: the second class
+    expect(processingOf(fake.jobs)).toEqual([45_000]);
+    fake.configure({ processingMsBySize: [{ upToBytes: 10, processingMs: 3_000 }] });
+    fake.reset();
+    await enqueue(); // larger than every class: the server's time
+    expect(processingOf(fake.jobs)).toEqual([7_000]);
+  });
+});
+
+describe('brokenAnswers', () => {
+  it('noAnswer: the request is recorded, and no byte comes back', async () => {
+    fake.configure({ faults: { brokenAnswers: { route: 'enqueue', how: 'noAnswer', count: 1 } } });
+    const hung = enqueue();
+    const outcome = await Promise.race([hung.then(() => 'answered', () => 'failed'), sleep(500).then(() => 'waiting')]);
+    expect(outcome).toBe('waiting');
+    expect(fake.requests).toEqual([expect.objectContaining({ method: 'POST', status: 0 })]);
+    // Only the first: the next upload is answered.
+    expect((await enqueue()).status).toBe(202);
+    fake.reset(); // the hung request stays open until the server stops; nothing waits for it
+    hung.catch(() => undefined);
+  });
+
+  it('reset: the connection is cut', async () => {
+    fake.configure({ processingMs: 60_000 });
+    const { body } = await enqueue();
+    fake.configure({ faults: { brokenAnswers: { route: 'job', how: 'reset' } } });
+    await expect(get(`/v2/jobs/${body.job.id}`)).rejects.toThrow();
+    expect((await get('/v2/search/models')).status).toBe(200);
+  });
+
+  it('html500: the upload is enqueued, and a proxy page with 500 comes back instead', async () => {
+    fake.configure({ faults: { brokenAnswers: { route: 'enqueue', how: 'html500' } } });
+    const fd = new FormData();
+    fd.append('model_id', MODEL);
+    fd.append('file', new Blob([PDF]), 'a.pdf');
+    const res = await request(`${fake.url}/v2/products/extraction/enqueue`, { method: 'POST', body: fd, headers: { authorization: fake.apiKey } });
+    expect(res.statusCode).toBe(500);
+    expect(res.headers['content-type']).toBe('text/html');
+    expect(await res.body.text()).toContain('<h1>500 Internal Server Error</h1>');
+    expect(fake.jobs.size).toBe(1);
+    expect(fake.requests).toEqual([expect.objectContaining({ status: 500, mindeeStatus: 202 })]);
   });
 });

@@ -66,7 +66,7 @@ export async function handleApi(state: FakeState, req: IncomingMessage, res: Ser
     headers: { ...req.headers },
     status: 0,
   };
-  const send = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
+  let send = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
     rec.status = status;
     state.requests.push(rec);
     sendJson(res, status, body, headers);
@@ -93,6 +93,23 @@ export async function handleApi(state: FakeState, req: IncomingMessage, res: Ser
     return reject(429, problems.tooManyRequests(), headers);
   }
   const { route } = matched;
+  // Broken answers: the connection was accepted, then it hangs or is cut (recorded with status 0).
+  const broken = route.kind === 'search' ? null : state.faults.brokenAnswer(route.kind);
+  if (broken === 'noAnswer' || broken === 'reset') {
+    state.requests.push(rec);
+    if (broken === 'reset') req.socket.destroy();
+    return;
+  }
+  if (broken === 'html500') {
+    // The request reaches Mindee and is handled; the proxy in front loses the answer.
+    send = (status) => {
+      rec.status = 500;
+      rec.mindeeStatus = status;
+      state.requests.push(rec);
+      res.writeHead(500, { 'content-type': 'text/html' });
+      res.end(PROXY_ERROR_PAGE);
+    };
+  }
   // Gateway errors on job and result GETs (before reaching the API: they use no rate budget).
   if (route.kind === 'job' || route.kind === 'result') {
     const gateway = state.faults.gatewayError();
@@ -117,6 +134,9 @@ export async function handleApi(state: FakeState, req: IncomingMessage, res: Ser
       return searchModels(state, url.searchParams, send);
   }
 }
+
+const PROXY_ERROR_PAGE =
+  '<!DOCTYPE html><html><head><title>500 Internal Server Error</title></head><body><center><h1>500 Internal Server Error</h1></center><hr><center>nginx</center></body></html>';
 
 type Send = (status: number, body: unknown, headers?: Record<string, string>) => void;
 

@@ -3,7 +3,7 @@
  * webhooks lookups, and the stores (requests, jobs, deliveries, rate windows, faults).
  */
 import { defaultModels } from './fixtures';
-import { Faults } from './faults';
+import { Faults, mulberry32 } from './faults';
 import { JobStore } from './jobs';
 import { RateLimiter } from './rateLimiter';
 import type { FakeMindeeOptions, FakeModel, FakeWebhook, RecordedRequest, WebhookDelivery } from './types';
@@ -13,6 +13,9 @@ import { WebhookDispatcher } from './webhooks';
 export interface RuntimeOptions {
   apiKey: string;
   processingMs: number;
+  processingSpread: number;
+  processingSeed: number;
+  processingMsBySize: { upToBytes: number; processingMs: number }[];
   rateLimits: { postPerMinute: number; getPerMinute: number } | null;
   rateLimitRetryAfter: boolean;
   models: FakeModel[];
@@ -27,7 +30,7 @@ export interface RuntimeOptions {
 }
 
 const RUNTIME_KEYS: (keyof RuntimeOptions)[] = [
-  'apiKey', 'processingMs', 'rateLimits', 'rateLimitRetryAfter', 'models', 'webhooks', 'webhookTlsRejectUnauthorized',
+  'apiKey', 'processingMs', 'processingSpread', 'processingSeed', 'processingMsBySize', 'rateLimits', 'rateLimitRetryAfter', 'models', 'webhooks', 'webhookTlsRejectUnauthorized',
   'perPageDefault', 'rateLimitWindowMs', 'webhookRetryDelaysMs', 'webhookTimeoutMs', 'maxFileBytes', 'publicUrl',
 ];
 
@@ -48,6 +51,8 @@ export class FakeState {
   readonly rateLimiter: RateLimiter;
   readonly dispatcher: WebhookDispatcher;
   readonly jobs: JobStore;
+  /** Draws of processing times (processingSpread), restarted by reset() and by a new processingSeed. */
+  private processingRandom: () => number = mulberry32(1);
   /** Set once listening. */
   url = '';
 
@@ -55,6 +60,9 @@ export class FakeState {
     this.opts = {
       apiKey: DEFAULT_API_KEY,
       processingMs: 1000,
+      processingSpread: 0,
+      processingSeed: 1,
+      processingMsBySize: [],
       rateLimits: null,
       rateLimitRetryAfter: false,
       models: defaultModels(),
@@ -67,6 +75,7 @@ export class FakeState {
       maxFileBytes: 100 * 1024 * 1024,
     };
     this.applyRuntime(options);
+    this.processingRandom = mulberry32(this.opts.processingSeed);
     this.faults = new Faults(options.faults);
     this.rateLimiter = new RateLimiter(() => this.opts.rateLimits, () => this.opts.rateLimitWindowMs);
     this.dispatcher = new WebhookDispatcher(this.deliveries, {
@@ -92,6 +101,7 @@ export class FakeState {
    * as a whole (and their clock and seed restart). */
   configure(patch: Partial<FakeMindeeOptions>): void {
     this.applyRuntime(patch);
+    if ('processingSeed' in patch) this.processingRandom = mulberry32(this.opts.processingSeed);
     if ('faults' in patch) this.faults.set(patch.faults ?? {});
   }
 
@@ -102,6 +112,7 @@ export class FakeState {
     this.jobs.clear();
     this.rateLimiter.clear();
     this.faults.restart();
+    this.processingRandom = mulberry32(this.opts.processingSeed);
   }
 
   findModel(id: string): FakeModel | undefined {
@@ -144,8 +155,13 @@ export class FakeState {
     return { targets, unknown };
   }
 
-  processingMsFor(model: FakeModel): number {
-    return model.processingMs ?? this.opts.processingMs;
+  /** A new job's processing time: by file size, else the model's, else the server's; then spread. */
+  processingMsFor(model: FakeModel, fileBytes?: number): number {
+    const bySize = fileBytes === undefined ? undefined : this.opts.processingMsBySize.find((entry) => fileBytes <= entry.upToBytes);
+    const base = bySize?.processingMs ?? model.processingMs ?? this.opts.processingMs;
+    const spread = Math.min(Math.max(this.opts.processingSpread, 0), 1);
+    if (spread === 0) return base;
+    return Math.round(base * (1 - spread + 2 * spread * this.processingRandom()));
   }
 
   stop(): void {

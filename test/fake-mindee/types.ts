@@ -38,6 +38,12 @@ export interface FakeFaults {
   /** Every API request is answered 429 inside the window; Retry-After only when retryAfterSeconds is given.
    * startAfterMs counts from when the faults were set (server start, configure() or reset()). */
   rateLimitWindow?: { startAfterMs?: number; durationMs: number; retryAfterSeconds?: number };
+  /** Requests to a route that are accepted and then not answered properly, as a stuck server or a
+   * proxy in front of Mindee would: `noAnswer` keeps the connection open and never writes a byte
+   * (until the client gives up or the server stops); `reset` destroys the socket; `html500` lets
+   * the request through (an upload is enqueued) and answers 500 with a proxy's HTML page instead.
+   * Applies to the first `count` matching requests (default: all), after authentication. */
+  brokenAnswers?: { route: 'enqueue' | 'job' | 'result'; how: 'noAnswer' | 'reset' | 'html500'; count?: number };
   /** Seed of the deterministic pseudo-random choices (mulberry32). Default 1. */
   seed?: number;
 }
@@ -53,6 +59,15 @@ export interface FakeMindeeOptions {
   apiKey?: string;
   /** Default 1000; a model's processingMs wins. */
   processingMs?: number;
+  /** Each job's processing time is drawn uniformly within ± this fraction of its base time (0.3 =
+   * ± 30 %), from a deterministic stream (processingSeed). Default 0: every job takes its base time. */
+  processingSpread?: number;
+  /** Seed of the processing-time draws (mulberry32). Default 1. */
+  processingSeed?: number;
+  /** Base processing time by uploaded file size, as multi-page files take Mindee longer: the first
+   * entry whose upToBytes is at least the file's size wins over the model's and the server's time.
+   * Documents sent by URL keep the model's or server's time. */
+  processingMsBySize?: { upToBytes: number; processingMs: number }[];
   /** Default null = off. Rolling window (60 s) per organisation, i.e. the whole server. */
   rateLimits?: { postPerMinute: number; getPerMinute: number } | null;
   /** Whether normal rate-limit 429s carry Retry-After (seconds until a slot frees). Default false (UNCONFIRMED, https://docs.mindee.com/integrations/problem-database). */
@@ -87,6 +102,8 @@ export interface RecordedRequest {
   query: Record<string, string | string[]>;
   headers: Record<string, string | string[] | undefined>;
   status: number;
+  /** Under the brokenAnswers `html500` fault: what Mindee answered before the proxy replaced it. */
+  mindeeStatus?: number;
   fields?: Record<string, string | string[]>;
   file?: { filename: string; size: number; sha256: string; contentType?: string };
 }

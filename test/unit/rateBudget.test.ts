@@ -1,5 +1,14 @@
 import { budgetFor, SlidingWindowLimiter } from '../../nodes/Mindee/shared/transport/rateBudget';
-import { backoffMs, decideRetry, parseRetryAfter } from '../../nodes/Mindee/shared/transport/retryPolicy';
+import {
+	attemptTimeoutMs,
+	backoffMs,
+	DEADLINE_GRACE_MS,
+	decideRetry,
+	fitsBeforeDeadline,
+	MIN_ATTEMPT_TIMEOUT_MS,
+	parseRetryAfter,
+	READ_TIMEOUT_MS,
+} from '../../nodes/Mindee/shared/transport/retryPolicy';
 
 describe('SlidingWindowLimiter', () => {
 	// Slots are the grant times the limiter itself stamped: the times the awaiting code resumes
@@ -98,5 +107,28 @@ describe('decideRetry', () => {
 		expect(parseRetryAfter('Fri, 27 Nov 2026 12:00:05 GMT', now)).toBe(5000);
 		expect(parseRetryAfter(undefined, now)).toBeUndefined();
 		expect(parseRetryAfter('soon', now)).toBeUndefined();
+	});
+});
+
+describe('attemptTimeoutMs', () => {
+	const now = 1_000_000;
+
+	it('gives a read 30 s, cut to what is left before its deadline plus the grace', () => {
+		expect(attemptTimeoutMs({ method: 'GET' }, now)).toBe(READ_TIMEOUT_MS);
+		expect(attemptTimeoutMs({ method: 'GET', deadline: now + 10_000 }, now)).toBe(10_000 + DEADLINE_GRACE_MS);
+		// Past the deadline a read still gets a short, bounded chance.
+		expect(attemptTimeoutMs({ method: 'GET', deadline: now - 60_000 }, now)).toBe(MIN_ATTEMPT_TIMEOUT_MS);
+	});
+
+	it('gives an upload time for its size, at most Maximum Wait plus the grace', () => {
+		expect(attemptTimeoutMs({ method: 'POST', bodyBytes: 1024 }, now)).toBe(60_004);
+		expect(attemptTimeoutMs({ method: 'POST', bodyBytes: 100 * 1024 * 1024 }, now)).toBe(60_000 + 400_000);
+		expect(attemptTimeoutMs({ method: 'POST', bodyBytes: 100 * 1024 * 1024, capMs: 15_000 }, now)).toBe(15_000 + DEADLINE_GRACE_MS);
+	});
+
+	it('allows a retry only if it starts before the deadline', () => {
+		expect(fitsBeforeDeadline(1_000, undefined, now)).toBe(true);
+		expect(fitsBeforeDeadline(1_000, now + 2_000, now)).toBe(true);
+		expect(fitsBeforeDeadline(3_000, now + 2_000, now)).toBe(false);
 	});
 });

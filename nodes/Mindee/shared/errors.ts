@@ -25,31 +25,40 @@ interface Explanation {
 	description: string;
 }
 
-/** Reads a problem body, or synthesises one (as Mindee's SDKs do) when the body is something else. */
-export function toProblem(status: number, body: unknown): MindeeProblem {
+/**
+ * Mindee's problem details, or undefined when the body is not one (a proxy's HTML page, an empty
+ * answer): no code is made up for what Mindee did not send.
+ */
+export function readProblem(status: number, body: unknown): MindeeProblem | undefined {
 	const parsed = typeof body === 'string' ? tryParseJson(body) : body;
-	if (isPlainObject(parsed) && typeof parsed.code === 'string' && (parsed.title || parsed.detail)) {
-		const errors = Array.isArray(parsed.errors)
-			? (parsed.errors as IDataObject[]).filter(isPlainObject).map((entry) => ({
-					pointer: typeof entry.pointer === 'string' ? entry.pointer : null,
-					detail: String(entry.detail ?? ''),
-				}))
-			: [];
-		return {
-			status: typeof parsed.status === 'number' ? parsed.status : status,
-			title: String(parsed.title ?? ''),
-			code: parsed.code,
-			detail: String(parsed.detail ?? ''),
-			errors,
-		};
-	}
+	if (!isPlainObject(parsed) || typeof parsed.code !== 'string' || !(parsed.title || parsed.detail))
+		return undefined;
+	const errors = Array.isArray(parsed.errors)
+		? (parsed.errors as IDataObject[]).filter(isPlainObject).map((entry) => ({
+				pointer: typeof entry.pointer === 'string' ? entry.pointer : null,
+				detail: String(entry.detail ?? ''),
+			}))
+		: [];
 	return {
-		status,
-		title: 'Unknown Error',
-		code: `${status}-000`,
-		detail: typeof body === 'string' ? body.slice(0, 500) : '',
-		errors: [],
+		status: typeof parsed.status === 'number' ? parsed.status : status,
+		title: String(parsed.title ?? ''),
+		code: parsed.code,
+		detail: String(parsed.detail ?? ''),
+		errors,
 	};
+}
+
+const BODY_HINT_LENGTH = 160;
+
+/** The first words of a body that is not Mindee's (tags and runs of spaces removed), for a hint. */
+export function bodyHint(body: unknown): string {
+	const text = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
+	const plain = text
+		.replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+		.replace(/<[^>]*>/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
+	return plain.length > BODY_HINT_LENGTH ? `${plain.slice(0, BODY_HINT_LENGTH)}…` : plain;
 }
 
 function isProblem(value: unknown): value is MindeeProblem {
@@ -136,20 +145,37 @@ function explain(problem: MindeeProblem, context: ErrorContext): Explanation {
 			if (problem.status >= 500) {
 				return {
 					message: `Mindee had an internal problem (HTTP ${problem.status}): ${mindeeSays}`,
-					description:
-						"This is on Mindee's side. Retry later; if it persists, check status.mindee.com.",
+					description: serverErrorAdvice(problem.status, context.purpose),
 				};
 			}
 			return { message: `Mindee answered HTTP ${problem.status}: ${mindeeSays}`, description: '' };
 	}
 }
 
-/** Turns Mindee's problem details into an error whose message says what happened and what to do. */
+/**
+ * A 5xx on an upload, other than 503, may come after Mindee accepted the document: sending it
+ * again could process it twice, so the advice is to look first.
+ */
+function serverErrorAdvice(status: number, purpose: RequestPurpose): string {
+	if (purpose === 'enqueue' && status !== 503) return UPLOAD_MAY_BE_ACCEPTED;
+	return "This is on Mindee's side. Retry later; if it persists, check status.mindee.com.";
+}
+
+const UPLOAD_MAY_BE_ACCEPTED =
+	'Mindee may have accepted the document before the error. Before sending it again, look for a job with this file name at app.mindee.com, so it is not processed twice.';
+
+/**
+ * Turns Mindee's answer into an error whose message says what happened and what to do. A body
+ * that is not Mindee's problem details (a proxy's page) gives the status and a short hint only.
+ */
 export function mindeeApiError(
 	node: INode,
-	problem: MindeeProblem,
+	status: number,
+	body: unknown,
 	context: ErrorContext,
 ): NodeApiError {
+	const problem = readProblem(status, body);
+	if (!problem) return notMindeeAnswerError(node, status, body, context);
 	const { message, description } = explain(problem, context);
 	return new NodeApiError(node, { ...problem } as unknown as JsonObject, {
 		message,
@@ -159,43 +185,109 @@ export function mindeeApiError(
 	});
 }
 
+function notMindeeAnswerError(
+	node: INode,
+	status: number,
+	body: unknown,
+	context: ErrorContext,
+): NodeApiError {
+	const hint = bodyHint(body);
+	const advice =
+		status >= 500
+			? serverErrorAdvice(status, context.purpose)
+			: 'Check the Base URL in the credential, and any proxy between n8n and Mindee.';
+	return new NodeApiError(node, { status } as JsonObject, {
+		message: `Mindee answered HTTP ${status} without Mindee error details`,
+		description: `${advice}${hint ? `\nThe answer began: ${hint}` : ''}`,
+		httpCode: String(status),
+		itemIndex: context.itemIndex,
+	});
+}
+
 /** A job that ended `Failed`: Mindee's own error, with the job id so it can be looked up. */
 export function jobFailedError(node: INode, job: MindeeJob, itemIndex: number): NodeApiError {
-	const problem = isProblem(job.error)
-		? toProblem(job.error.status, job.error)
-		: toProblem(500, job.error ?? '');
+	const problem = isProblem(job.error) ? readProblem(job.error.status, job.error) : undefined;
+	const advice = `Job ID: ${job.id}. Check that the file is a readable document; if it is, retry or contact Mindee with the job ID.`;
+	if (!problem) {
+		const hint = bodyHint(job.error ?? '');
+		return new NodeApiError(node, { job_id: job.id } as JsonObject, {
+			message: `Mindee could not process "${job.filename}"`,
+			description: `${hint ? `${hint}\n` : ''}${advice}`,
+			itemIndex,
+		});
+	}
 	const fields = describeFieldErrors(problem);
 	return new NodeApiError(node, { ...problem, job_id: job.id } as unknown as JsonObject, {
 		message: `Mindee could not process "${job.filename}": ${problem.title || problem.detail} (${problem.code})`,
-		description: `${problem.detail}${fields ? ` (${fields})` : ''}\nJob ID: ${job.id}. Check that the file is a readable document; if it is, retry or contact Mindee with the job ID.`,
+		description: `${problem.detail}${fields ? ` (${fields})` : ''}\n${advice}`,
 		httpCode: String(problem.status),
 		itemIndex,
 	});
 }
 
-/** Network error code (ECONNREFUSED, …) from n8n's wrapped axios error. */
+/**
+ * Network error code (ECONNRESET, …) from the error n8n's request helper throws. n8n 2.x keeps
+ * axios's error as `cause`; n8n 1.x drops it and leaves the code only in `httpCode`, where an
+ * HTTP status would otherwise be.
+ */
 export function networkCode(error: unknown): string | undefined {
-	const candidates = [error, (error as { cause?: unknown })?.cause];
-	for (const candidate of candidates) {
-		const code = (candidate as { code?: unknown })?.code;
-		if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
+	const wrapped = error as { code?: unknown; cause?: { code?: unknown }; httpCode?: unknown };
+	for (const code of [wrapped?.code, wrapped?.cause?.code, wrapped?.httpCode]) {
+		if (typeof code === 'string' && /^E[A-Z_]+$|^UND_ERR_[A-Z_]+$/.test(code)) return code;
 	}
 	return undefined;
 }
 
-export function unreachableError(
-	node: INode,
-	error: unknown,
-	baseUrl: string,
-	itemIndex?: number,
-): NodeApiError {
-	const reason = error instanceof Error ? error.message : String(error);
+/** The low-level reason ("socket hang up"), not n8n's generic rewording of it. */
+function networkReason(error: unknown): string {
+	const wrapped = error as { cause?: { message?: unknown }; messages?: unknown };
+	if (typeof wrapped?.cause?.message === 'string') return wrapped.cause.message;
+	if (Array.isArray(wrapped?.messages) && typeof wrapped.messages[0] === 'string')
+		return wrapped.messages[0];
+	return error instanceof Error ? error.message : String(error);
+}
+
+/** Codes of a connection that reached the server and was then closed without an answer. */
+const CONNECTION_CLOSED_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
+export interface NetworkFailure {
+	baseUrl: string;
+	purpose: RequestPurpose;
+	itemIndex?: number;
+	/** Set when the request was given up because it had no answer within this many milliseconds. */
+	timedOutAfterMs?: number;
+}
+
+/** A request that got no HTTP answer: never reached Mindee, was cut off, or was not answered in time. */
+export function networkError(node: INode, error: unknown, failure: NetworkFailure): NodeApiError {
 	const code = networkCode(error);
-	return new NodeApiError(node, { message: reason, code: code ?? null } as JsonObject, {
-		message: `Could not reach Mindee at ${baseUrl}${code ? ` (${code})` : ''}`,
-		description: `${reason}\nCheck the Base URL in the credential and that n8n can reach it (proxy and firewall settings).`,
-		itemIndex,
+	const reason = networkReason(error);
+	const upload = failure.purpose === 'enqueue';
+	let message: string;
+	let advice: string;
+	if (failure.timedOutAfterMs !== undefined) {
+		message = `Mindee at ${failure.baseUrl} did not answer within ${Math.round(failure.timedOutAfterMs / 1000)} s`;
+		advice = upload
+			? UPLOAD_MAY_BE_ACCEPTED
+			: 'The request was given up so that the item does not wait for ever. Retry later; if it persists, check status.mindee.com and any proxy between n8n and Mindee.';
+	} else if (code && CONNECTION_CLOSED_CODES.has(code)) {
+		message = `The connection to Mindee at ${failure.baseUrl} was closed before an answer (${code})`;
+		advice = upload
+			? UPLOAD_MAY_BE_ACCEPTED
+			: 'Mindee or a proxy between n8n and Mindee closed the connection. Retry later; if it persists, check the proxy settings.';
+	} else {
+		message = `Could not reach Mindee at ${failure.baseUrl}${code ? ` (${code})` : ''}`;
+		advice =
+			'Check the Base URL in the credential and that n8n can reach it (proxy and firewall settings).';
+	}
+	const apiError = new NodeApiError(node, { message: reason, code: code ?? null } as JsonObject, {
+		message,
+		description: `${reason}\n${advice}`,
+		itemIndex: failure.itemIndex,
 	});
+	// n8n swaps a message for its generic wording when the code is a common one (ECONNRESET, …).
+	apiError.message = message;
+	return apiError;
 }
 
 /**

@@ -176,7 +176,8 @@ describe('Mindee\'s answers, explained', () => {
 
 describe('while polling', () => {
 	it('a job ID Mindee does not know yet (404 right after enqueue) is polled again, then the result comes', async () => {
-		fake.configure({ faults: { jobNotFoundForMs: 300 } });
+		// Longer than the 100 ms jobs before it took, so the first poll (timed by them) finds no job.
+		fake.configure({ faults: { jobNotFoundForMs: 1_000 } });
 
 		const result = await run(extraction());
 

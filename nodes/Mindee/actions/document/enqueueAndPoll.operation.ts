@@ -3,6 +3,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { waitForResult } from '../../polling/waitForResult';
 import { MIN_INTERVAL_MS, type PollingSettings } from '../../polling/pollingSchedule';
 import { PRODUCT_VALUES, type MindeeProduct } from '../../shared/products';
+import { fileSize } from '../../shared/transport/multipart';
 import { resultOutputs, type ItemOutputs, type OperationContext } from '../operation';
 import { binaryFieldsToSend, buildEnqueueRequest } from './enqueueForm';
 
@@ -22,7 +23,8 @@ const pollingOptionsProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 0, numberPrecision: 1 },
 			default: 2,
-			description: 'How long to wait after sending the document before the first status check',
+			description:
+				'How long to wait after sending the document before the first status check, until earlier documents of the same model show how long Mindee takes',
 		},
 		{
 			displayName: 'Interval (Seconds)',
@@ -31,7 +33,7 @@ const pollingOptionsProperty: INodeProperties = {
 			typeOptions: { minValue: 1, numberPrecision: 1 },
 			default: 1.5,
 			description:
-				'Time between status checks (Mindee asks for at least 1 second). Jobs running longer than 10 seconds are checked less and less often.',
+				'Time between status checks (Mindee asks for at least 1 second) until earlier documents of the same model show how long Mindee takes; then checks come when a document is likely done. Jobs running long are checked less and less often.',
 		},
 		{
 			displayName: 'Maximum Wait (Seconds)',
@@ -63,14 +65,23 @@ export async function execute(operation: OperationContext): Promise<ItemOutputs>
 	const { ctx, api, itemIndex, signal, resource } = operation;
 	const product = resource as MindeeProduct;
 	const request = await buildEnqueueRequest(operation, product);
-	const job = await api.enqueue(product, request.fields, request.file, itemIndex);
+	const settings = readPollingSettings(operation);
+	const job = await api.enqueue(
+		product,
+		request.fields,
+		request.file,
+		itemIndex,
+		settings.maxWaitMs,
+	);
+	const fileBytes = request.file && fileSize(request.file.content);
 	const { inference } = await waitForResult(
 		api,
 		ctx.getNode(),
 		job,
-		readPollingSettings(operation),
+		settings,
 		itemIndex,
 		signal,
+		fileBytes,
 	);
 	return resultOutputs(operation, inference, product);
 }

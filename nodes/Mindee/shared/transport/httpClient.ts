@@ -14,8 +14,7 @@ import {
 	canceledError,
 	mindeeApiError,
 	networkCode,
-	toProblem,
-	unreachableError,
+	networkError,
 	type RequestPurpose,
 } from '../errors';
 import type { BinaryStream } from './multipart';
@@ -26,7 +25,7 @@ import {
 	type RateBudget,
 	type RateLimits,
 } from './rateBudget';
-import { decideRetry, type Failure } from './retryPolicy';
+import { attemptTimeoutMs, decideRetry, fitsBeforeDeadline, type Failure } from './retryPolicy';
 
 /** Every n8n context that talks to Mindee: executions, the model picker, activation, webhooks. */
 export type MindeeContext =
@@ -57,8 +56,14 @@ export interface MindeeRequest {
 	modelId?: string;
 	/** Statuses other than 2xx that the caller reads itself (302 while polling). */
 	acceptStatuses?: number[];
-	/** Lower goes first when requests wait for the rate budget: the job's age, oldest first. */
+	/** Lower goes first when requests wait for the rate budget. */
 	priority?: number;
+	/** Size of the upload's body, for its timeout. */
+	bodyBytes?: number;
+	/** Longest wait for one attempt's answer (the user's Maximum Wait, for an upload). */
+	answerWithinMs?: number;
+	/** No answer is wanted after this time (epoch ms): attempts are cut short and not retried past it. */
+	deadline?: number;
 }
 
 export interface MindeeResponse {
@@ -128,20 +133,29 @@ export class MindeeHttpClient {
 			const slot = await limiter.acquire(request.priority ?? Date.now(), this.signal);
 			if (slot === false) throw canceled();
 
+			const timeoutMs = attemptTimeoutMs({
+				method: request.method,
+				bodyBytes: request.bodyBytes,
+				capMs: request.answerWithinMs,
+				deadline: request.deadline,
+			});
 			let response: IN8nHttpFullResponse;
 			try {
-				response = await this.sendOnce(url, request);
+				response = await this.sendOnce(url, request, timeoutMs);
 				limiter.settle(slot);
 			} catch (error) {
 				limiter.settle(slot);
 				if (this.signal?.aborted) throw canceled();
-				const decision = decideRetry(
-					request.method,
-					{ kind: 'network', code: networkCode(error) },
-					attempt,
-				);
-				if (!decision.retry)
-					throw unreachableError(this.context.getNode(), error, this.baseUrl, request.itemIndex);
+				const code = networkCode(error);
+				const decision = decideRetry(request.method, { kind: 'network', code }, attempt);
+				if (!decision.retry || !fitsBeforeDeadline(decision.delayMs, request.deadline)) {
+					throw networkError(this.context.getNode(), error, {
+						baseUrl: this.baseUrl,
+						purpose: request.purpose,
+						itemIndex: request.itemIndex,
+						timedOutAfterMs: code && TIMEOUT_CODES.has(code) ? timeoutMs : undefined,
+					});
+				}
 				if (!(await sleepUnlessCancelled(decision.delayMs, this.signal))) throw canceled();
 				continue;
 			}
@@ -156,8 +170,8 @@ export class MindeeHttpClient {
 				retryAfter: response.headers?.['retry-after'],
 			};
 			const decision = decideRetry(request.method, failure, attempt);
-			if (!decision.retry) {
-				throw mindeeApiError(this.context.getNode(), toProblem(statusCode, response.body), {
+			if (!decision.retry || !fitsBeforeDeadline(decision.delayMs, request.deadline)) {
+				throw mindeeApiError(this.context.getNode(), statusCode, response.body, {
 					purpose: request.purpose,
 					itemIndex: request.itemIndex,
 					modelId: request.modelId,
@@ -169,7 +183,11 @@ export class MindeeHttpClient {
 		}
 	}
 
-	private async sendOnce(url: string, request: MindeeRequest): Promise<IN8nHttpFullResponse> {
+	private async sendOnce(
+		url: string,
+		request: MindeeRequest,
+		timeoutMs: number,
+	): Promise<IN8nHttpFullResponse> {
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url,
@@ -181,12 +199,42 @@ export class MindeeHttpClient {
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			disableFollowRedirect: true,
+			timeout: timeoutMs,
 		};
-		return (await this.context.helpers.httpRequestWithAuthentication.call(
+		const answer = this.context.helpers.httpRequestWithAuthentication.call(
 			this.context,
 			PLATFORM_CREDENTIAL_TYPE,
 			options,
-		)) as IN8nHttpFullResponse;
+		) as Promise<IN8nHttpFullResponse>;
+		return await answerInTime(answer, timeoutMs + HARD_STOP_SLACK_MS);
+	}
+}
+
+/** Codes of an attempt given up for lack of an answer: axios's own timeout, and `answerInTime`'s. */
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT']);
+
+/**
+ * n8n's `timeout` becomes axios's, which restarts whenever a byte arrives: a server that trickles
+ * its answer would never trip it. This bound is absolute; the request it abandons is left to
+ * n8n's timeout.
+ */
+const HARD_STOP_SLACK_MS = 1_000;
+
+async function answerInTime<T>(answer: Promise<T>, limitMs: number): Promise<T> {
+	const answered = new AbortController();
+	const expired = sleep(limitMs, answered.signal).then(
+		() => {
+			throw Object.assign(new Error(`no answer within ${limitMs} ms`), { code: 'ETIMEDOUT' });
+		},
+		// Woken because the answer came: this branch lost the race and must stay silent.
+		() => new Promise<never>(() => undefined),
+	);
+	// An abandoned request that fails later must not surface as an unhandled rejection.
+	answer.catch(() => undefined);
+	try {
+		return await Promise.race([answer, expired]);
+	} finally {
+		answered.abort();
 	}
 }
 

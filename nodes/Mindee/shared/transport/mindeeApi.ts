@@ -6,6 +6,12 @@ import type { MindeeInference, MindeeJob, MindeeModel, ModelSearchPage } from '.
 import { MindeeHttpClient, type MindeeContext } from './httpClient';
 import { buildMultipartBody, type FormFields, type MultipartFile } from './multipart';
 
+/** When a read is wanted: its place in the rate budget's queue (lower first) and its deadline. */
+export interface ReadTiming {
+	priority?: number;
+	deadline?: number;
+}
+
 /** Models per search page, as Mindee's own integrations ask for. */
 const MODEL_PAGE_SIZE = 50;
 
@@ -27,11 +33,13 @@ export class MindeeApi {
 		return this.http.baseUrl;
 	}
 
+	/** `answerWithinMs`: the longest wait for Mindee's answer (the user's Maximum Wait, if any). */
 	async enqueue(
 		product: MindeeProduct,
 		fields: FormFields,
 		file: MultipartFile | undefined,
 		itemIndex: number,
+		answerWithinMs?: number,
 	): Promise<MindeeJob> {
 		const modelId = fields.find(([name]) => name === 'model_id')?.[1];
 		const multipart = buildMultipartBody(fields, file);
@@ -44,22 +52,28 @@ export class MindeeApi {
 			itemIndex,
 			modelId,
 			priority: Date.now(),
+			bodyBytes: multipart.contentLength,
+			answerWithinMs,
 		});
 		return this.readJob(response.body, itemIndex);
 	}
 
 	/**
 	 * One poll. Mindee answers 302 (with the job as JSON) once processed, 200 otherwise.
-	 * `priority` is when the job was enqueued: under the rate budget, older jobs are polled first.
+	 * Under the rate budget, lower `priority` is polled first; no answer is wanted after `deadline`.
 	 */
-	async getJob(pollingUrl: string, itemIndex?: number, priority?: number): Promise<MindeeJob> {
+	async getJob(
+		pollingUrl: string,
+		itemIndex?: number,
+		timing: ReadTiming = {},
+	): Promise<MindeeJob> {
 		const response = await this.http.send({
 			method: 'GET',
 			url: pollingUrl,
 			purpose: 'job',
 			acceptStatuses: [302],
 			itemIndex,
-			priority,
+			...timing,
 		});
 		return this.readJob(response.body, itemIndex);
 	}
@@ -67,14 +81,14 @@ export class MindeeApi {
 	async getResult(
 		resultUrl: string,
 		itemIndex?: number,
-		priority?: number,
+		timing: ReadTiming = {},
 	): Promise<MindeeInference> {
 		const response = await this.http.send({
 			method: 'GET',
 			url: resultUrl,
 			purpose: 'result',
 			itemIndex,
-			priority,
+			...timing,
 		});
 		const body = response.body as IDataObject | undefined;
 		if (!body || typeof body.inference !== 'object' || body.inference === null) {

@@ -7,6 +7,10 @@ export type BinaryStream = Awaited<ReturnType<IExecuteFunctions['helpers']['getB
 /** File bytes already in memory, or a way to stream them from n8n's binary store. */
 export type FileContent = Buffer | { size: number; open: () => Promise<BinaryStream> };
 
+export function fileSize(content: FileContent): number {
+	return Buffer.isBuffer(content) ? content.length : content.size;
+}
+
 export interface MultipartFile {
 	fieldName: string;
 	fileName: string;
@@ -76,7 +80,7 @@ export function buildMultipartBody(fields: FormFields, file?: MultipartFile): Mu
 	}
 	return {
 		contentType,
-		contentLength: head.length + content.size + tail.length,
+		contentLength: head.length + fileSize(content) + tail.length,
 		open: async () => {
 			const stream = await content.open();
 			const Readable = readableClassOf(stream);

@@ -76,3 +76,42 @@ export function decideRetry(
 	if (!retryable || attempt >= MAX_ATTEMPTS.network) return NO_RETRY;
 	return { retry: true, delayMs: backoffMs(attempt, random), rateLimited: false };
 }
+
+/**
+ * How long one attempt waits for its answer. Without a limit n8n waits 300 s, so a request whose
+ * connection was accepted but never answered would hold its item that long.
+ */
+export const READ_TIMEOUT_MS = 30_000;
+/** Uploads: a floor, plus the time the file takes at a slow uplink (about 2 Mbit/s). */
+const UPLOAD_TIMEOUT_FLOOR_MS = 60_000;
+const SLOW_UPLINK_BYTES_PER_SECOND = 256 * 1024;
+/** Short enough to end a stuck request quickly, long enough for a busy server to answer. */
+export const MIN_ATTEMPT_TIMEOUT_MS = 2_000;
+/** A request may run this far past its caller's deadline, so an answer on its way is not lost. */
+export const DEADLINE_GRACE_MS = 3_000;
+
+export interface AttemptLimits {
+	method: IHttpRequestMethods;
+	/** Size of the upload's body, when known. */
+	bodyBytes?: number;
+	/** Longest wait for one attempt, whatever its size (the user's Maximum Wait). */
+	capMs?: number;
+	/** The caller wants no answer after this time (epoch ms). */
+	deadline?: number;
+}
+
+export function attemptTimeoutMs(limits: AttemptLimits, now = Date.now()): number {
+	let timeout =
+		limits.method === 'POST'
+			? UPLOAD_TIMEOUT_FLOOR_MS + ((limits.bodyBytes ?? 0) / SLOW_UPLINK_BYTES_PER_SECOND) * 1000
+			: READ_TIMEOUT_MS;
+	if (limits.capMs !== undefined) timeout = Math.min(timeout, limits.capMs + DEADLINE_GRACE_MS);
+	if (limits.deadline !== undefined)
+		timeout = Math.min(timeout, limits.deadline + DEADLINE_GRACE_MS - now);
+	return Math.round(Math.max(MIN_ATTEMPT_TIMEOUT_MS, timeout));
+}
+
+/** Whether another attempt, after `delayMs`, would still start before the caller's deadline. */
+export function fitsBeforeDeadline(delayMs: number, deadline?: number, now = Date.now()): boolean {
+	return deadline === undefined || now + delayMs < deadline;
+}
