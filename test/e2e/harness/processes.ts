@@ -9,7 +9,8 @@
  *    with n8n's exit code, so terminate() waits for n8n's graceful shutdown.
  */
 import { ChildProcess, spawn } from 'child_process';
-import { readdirSync, rmSync } from 'fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 const tracked = new Set<ChildProcess>();
@@ -107,13 +108,18 @@ export interface SpawnOptions {
 	onOutput?: (chunk: string) => void;
 }
 
-export function spawnTracked(command: string, args: string[], options: SpawnOptions): ChildProcess {
+export function spawnTracked(
+	command: string,
+	args: string[],
+	options: SpawnOptions,
+	output: 'pipe' | [stdoutFd: number, stderrFd: number] = 'pipe',
+): ChildProcess {
 	installExitHook();
 	const child = spawn(process.execPath, ['-e', REAPER, '--', command, ...args], {
 		cwd: options.cwd,
 		env: options.env,
 		detached: true, // own process group, see killGroup
-		stdio: ['ignore', 'pipe', 'pipe'],
+		stdio: ['ignore', ...(output === 'pipe' ? (['pipe', 'pipe'] as const) : output)],
 	});
 	tracked.add(child);
 	child.stdout?.setEncoding('utf8');
@@ -134,24 +140,27 @@ export interface CommandResult {
 	timedOut: boolean;
 }
 
-/** Runs a command to completion (killing its whole group after `timeoutMs`). Never rejects on a non-zero exit. */
+/**
+ * Runs a command to completion (killing its whole group after `timeoutMs`). Never rejects on a
+ * non-zero exit. Its output goes to files, not pipes: n8n 1.x's `execute` prints a large run and
+ * exits at once, and what it wrote to a pipe the reader had not drained yet was lost on a busy
+ * machine (a 300-item run cut at item 208); Node writes to files synchronously.
+ */
 export async function runCommand(
 	command: string,
 	args: string[],
 	options: SpawnOptions & { timeoutMs?: number },
 ): Promise<CommandResult> {
 	const started = Date.now();
-	let stdout = '';
-	let stderr = '';
-	const child = spawnTracked(command, args, { cwd: options.cwd, env: options.env });
-	child.stdout?.on('data', (c: string) => {
-		stdout += c;
-		options.onOutput?.(c);
-	});
-	child.stderr?.on('data', (c: string) => {
-		stderr += c;
-		options.onOutput?.(c);
-	});
+	const folder = mkdtempSync(path.join(os.tmpdir(), 'n8n-mindee-command-'));
+	const files = [path.join(folder, 'stdout'), path.join(folder, 'stderr')];
+	const fds = files.map((file) => openSync(file, 'w'));
+	let child: ChildProcess;
+	try {
+		child = spawnTracked(command, args, { cwd: options.cwd, env: options.env }, [fds[0], fds[1]]);
+	} finally {
+		fds.forEach((fd) => closeSync(fd)); // the child holds its own copies
+	}
 	let timedOut = false;
 	const timer = setTimeout(() => {
 		timedOut = true;
@@ -166,6 +175,9 @@ export async function runCommand(
 	clearTimeout(timer);
 	killGroup(child, 'SIGKILL'); // children it may have left behind
 	tracked.delete(child);
+	const [stdout, stderr] = files.map((file) => readFileSync(file, 'utf8'));
+	rmSync(folder, { recursive: true, force: true });
+	options.onOutput?.(stdout + stderr);
 	return { exitCode, signal, stdout, stderr, durationMs: Date.now() - started, timedOut };
 }
 
