@@ -12,7 +12,7 @@ step() { echo; echo "== $* [at $(clock)]"; }
 
 # The n8n installs the end-to-end tests need (15-30 min each on a fresh machine, a second when
 # cached) run in the background from the start, side by side, while the build and the fast tests run.
-versions="$(ls scripts/n8n-installs | sort -t. -k1,1nr -k2,2nr -k3,3nr | tr '\n' ' ')"
+versions="$(ls scripts/n8n-installs | tr '\n' ' ')"
 if [ -n "${E2E_N8N_VERSIONS:-}" ]; then versions="${E2E_N8N_VERSIONS//,/ }"; fi
 for version in $versions; do
   (

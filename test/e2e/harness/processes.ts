@@ -149,7 +149,7 @@ export interface CommandResult {
 export async function runCommand(
 	command: string,
 	args: string[],
-	options: SpawnOptions & { timeoutMs?: number },
+	options: Omit<SpawnOptions, 'onOutput'> & { timeoutMs?: number },
 ): Promise<CommandResult> {
 	const started = Date.now();
 	const folder = mkdtempSync(path.join(os.tmpdir(), 'n8n-mindee-command-'));
@@ -177,7 +177,6 @@ export async function runCommand(
 	tracked.delete(child);
 	const [stdout, stderr] = files.map((file) => readFileSync(file, 'utf8'));
 	rmSync(folder, { recursive: true, force: true });
-	options.onOutput?.(stdout + stderr);
 	return { exitCode, signal, stdout, stderr, durationMs: Date.now() - started, timedOut };
 }
 
