@@ -19,6 +19,8 @@ export interface FakeFigures {
 	getsPerJob: number[];
 	/** The longest processing time of any job (readyAt − enqueuedAt), ms. */
 	slowestProcessingMs: number;
+	/** The job fetched latest after it was ready: its GETs, as ms after its enqueue, to see why. */
+	latestJob?: { processingMs: number; getsAtMs: number[] };
 }
 
 export function figuresOf(fake: FakeMindee): FakeFigures {
@@ -48,6 +50,15 @@ export function figuresOf(fake: FakeMindee): FakeFigures {
 		const id = /\/(?:jobs|results|inferences)\/([^/?]+)/.exec(request.path)?.[1];
 		if (id !== undefined && getsByJob.has(id)) getsByJob.set(id, getsByJob.get(id)! + 1);
 	}
+	const latest = jobs
+		.filter((job) => job.resultFetchedAt !== undefined)
+		.sort((a, b) => b.resultFetchedAt! - b.readyAt - (a.resultFetchedAt! - a.readyAt))[0];
+	const latestJob = latest && {
+		processingMs: latest.readyAt - latest.enqueuedAt,
+		getsAtMs: fake.requests
+			.filter((request) => request.method === 'GET' && request.path.includes(latest.id))
+			.map((request) => request.at - latest.enqueuedAt),
+	};
 	const readyToFetchedMs = jobs
 		.filter((job) => job.resultFetchedAt !== undefined)
 		.map((job) => job.resultFetchedAt! - job.readyAt)
@@ -65,6 +76,7 @@ export function figuresOf(fake: FakeMindee): FakeFigures {
 		spanMs: fake.requests.length ? last - first : 0,
 		getsPerJob: [...getsByJob.values()].sort((a, b) => a - b),
 		slowestProcessingMs: Math.max(0, ...jobs.map((job) => job.readyAt - job.enqueuedAt)),
+		latestJob,
 	};
 }
 

@@ -152,6 +152,8 @@ class Bench {
 			readyToFetchedMs: run.figures.readyToFetchedMs.length <= 5
 				? run.figures.readyToFetchedMs
 				: { min: run.figures.readyToFetchedMs[0], median: median(run.figures.readyToFetchedMs), p95: percentile(run.figures.readyToFetchedMs, 95), max: run.figures.readyToFetchedMs.at(-1) },
+			getsPerJobCounts: countBy(run.figures.getsPerJob),
+			...(run.figures.latestJob ? { latestJob: run.figures.latestJob } : {}),
 			...(run.result.memory ? { memory: run.result.memory } : {}),
 		});
 		const body: Record<string, unknown> = {};
@@ -166,6 +168,9 @@ class Bench {
 }
 
 const perDocument = (run: SideRun) => run.figures.requests / Math.max(1, run.result.items);
+/** How many jobs took each number of GETs, e.g. { "2": 250, "3": 40 }. */
+const countBy = (values: number[]) =>
+	values.reduce<Record<string, number>>((counts, value) => ({ ...counts, [value]: (counts[value] ?? 0) + 1 }), {});
 const latencies = (runs: SideRun[]) => runs.flatMap((run) => run.figures.readyToFetchedMs);
 const outcome = (run: SideRun) => `${run.result.succeeded}/${run.result.items} ok, ${run.result.errors} errors`;
 

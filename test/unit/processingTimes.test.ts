@@ -3,11 +3,15 @@ import {
 	nextPoll,
 	nextPollDelayMs,
 	plannedPollAgesMs,
+	SHARED_MAX_INTERVAL_MS,
+	type NextPoll,
+	type PollingSettings,
 } from '../../nodes/Mindee/polling/pollingSchedule';
 import { mindeeProcessingMs, ProcessingTimes } from '../../nodes/Mindee/polling/processingTimes';
 import { SlidingWindowLimiter } from '../../nodes/Mindee/shared/transport/rateBudget';
 
 const MODEL = 'model-a';
+const gaps = (ages: number[]) => ages.slice(1).map((age, index) => age - ages[index]);
 
 describe('ProcessingTimes', () => {
 	it('keeps only the most recent samples of a model', () => {
@@ -112,34 +116,50 @@ describe('nextPoll', () => {
 		expect(nextPoll(settings, durations)).toEqual({ ageMs: 60_260, delayMs: 60_260 });
 	});
 
-	it('spreads its polls over the spread of past times: median, then two later quantiles, then the clock', () => {
+	it('spreads its polls over the spread of past times: median, 85th percentile, slowest, then the clock', () => {
 		const durations = Array.from({ length: 100 }, (_, index) => 14_000 + index * 120); // 14 to 25.9 s
-		expect(plannedPollAgesMs(durations)).toEqual([20_130, 23_730, 25_530]);
+		expect(plannedPollAgesMs(durations)).toEqual([20_130, 24_330, 26_130]);
 		let due = nextPoll(settings, durations);
 		expect(due.ageMs).toBe(20_130);
-		due = nextPoll(settings, durations, {
-			plannedAgeMs: due.ageMs,
-			answeredAgeMs: due.ageMs + 10,
-			delayMs: due.delayMs,
+		const answered = (poll: NextPoll) => ({
+			plannedAgeMs: poll.ageMs,
+			answeredAgeMs: poll.ageMs + 10,
+			delayMs: poll.delayMs,
 		});
-		expect(due.ageMs).toBe(23_730);
-		due = nextPoll(settings, durations, {
-			plannedAgeMs: due.ageMs,
-			answeredAgeMs: due.ageMs + 10,
-			delayMs: due.delayMs,
-		});
-		expect(due.ageMs).toBe(25_530);
-		// Slower than nearly all before it: back to the clock, at the point it would have had (25.9 s),
-		// no sooner than a second after the last answer.
-		const last = { plannedAgeMs: due.ageMs, answeredAgeMs: due.ageMs + 10, delayMs: due.delayMs };
-		due = nextPoll(settings, durations, last);
-		expect(due.ageMs).toBe(26_540);
-		due = nextPoll(settings, durations, {
-			plannedAgeMs: due.ageMs,
-			answeredAgeMs: due.ageMs + 10,
-			delayMs: due.delayMs,
-		});
+		due = nextPoll(settings, durations, answered(due));
+		expect(due.ageMs).toBe(24_330);
+		due = nextPoll(settings, durations, answered(due));
+		expect(due.ageMs).toBe(26_130);
+		// Slower than all before it: back to the clock, at the points it would have had.
+		due = nextPoll(settings, durations, answered(due));
 		expect(due.ageMs).toBe(31_918.4);
+		due = nextPoll(settings, durations, answered(due));
+		expect(due.ageMs).toBe(37_918.4);
+	});
+
+	it('looks twice as often, past the early polls, when similar jobs share the checks', () => {
+		const clockAges = (pollSettings: PollingSettings) => {
+			const ages: number[] = [];
+			let due = nextPoll(pollSettings, []);
+			while (due.ageMs < 60_000) {
+				ages.push(due.ageMs);
+				due = nextPoll(pollSettings, [], answered(due));
+			}
+			return ages;
+		};
+		const answered = (poll: NextPoll) => ({
+			plannedAgeMs: poll.ageMs,
+			answeredAgeMs: poll.ageMs + 10,
+			delayMs: poll.delayMs,
+		});
+		const alone = clockAges(settings);
+		const shared = clockAges({ ...settings, maxIntervalMs: SHARED_MAX_INTERVAL_MS });
+		expect(shared.slice(0, 5)).toEqual(alone.slice(0, 5));
+		expect(Math.max(...gaps(alone))).toBe(6_000);
+		expect(Math.max(...gaps(shared))).toBe(3_000);
+		// A 45 s job is found within 3 s of being ready, not up to 6 s.
+		expect(shared.find((age) => age >= 45_000)! - 45_000).toBeLessThanOrEqual(3_000);
+		expect(alone.find((age) => age >= 45_000)! - 45_000).toBeGreaterThan(3_000);
 	});
 
 	it('never polls one job twice within a second, even when an answer was slow', () => {
@@ -197,6 +217,22 @@ describe('jobs in flight', () => {
 		times.record(MODEL, 1_800, 1_100);
 		expect(times.othersAt(MODEL, 1_000, 2_000)).toBeUndefined();
 		expect(times.othersAt(MODEL, 1_000, 1_500)).toBe('not yet');
+	});
+
+	it('knows which jobs share their checks: in flight, same model, similar file', () => {
+		const times = new ProcessingTimes();
+		times.noteWaiting(MODEL, 'job-1', 1_000);
+		expect(times.hasSimilarInFlight(MODEL, 'job-1', 1_000)).toBe(false);
+		times.noteWaiting(MODEL, 'job-2', 64_000);
+		expect(times.hasSimilarInFlight(MODEL, 'job-1', 1_000)).toBe(false);
+		times.noteWaiting('model-b', 'job-3', 1_000);
+		expect(times.hasSimilarInFlight(MODEL, 'job-1', 1_000)).toBe(false);
+		times.noteWaiting(MODEL, 'job-4', 1_500);
+		expect(times.hasSimilarInFlight(MODEL, 'job-1', 1_000)).toBe(true);
+		// Waiting without a check yet says nothing about any age.
+		expect(times.othersAt(MODEL, 1_000, 2_000)).toBeUndefined();
+		times.forgetRunning(MODEL, 'job-4');
+		expect(times.hasSimilarInFlight(MODEL, 'job-1', 1_000)).toBe(false);
 	});
 
 	it('forgets a job that ended, and holds a bounded number of them per model', () => {

@@ -5,6 +5,8 @@ export interface PollingSettings {
 	intervalMs: number;
 	/** Give up after this long, counted from the enqueue. */
 	maxWaitMs: number;
+	/** The longest wait between two polls of the clock: `MAX_INTERVAL_MS` unless set. */
+	maxIntervalMs?: number;
 }
 
 export const MIN_INTERVAL_MS = 1000;
@@ -14,6 +16,12 @@ const STEADY_PHASE_MS = 5_000;
 const GROWTH = 1.4;
 /** The longest wait between polls, so a finished long job is fetched within a few seconds. */
 const MAX_INTERVAL_MS = 6_000;
+/**
+ * The longest wait for a job that has similar jobs in flight: one check informs them all (the
+ * others skip theirs when it finds its job still processing), so they can afford to look twice as
+ * often and fetch a long job within 3 s of it being ready.
+ */
+export const SHARED_MAX_INTERVAL_MS = 3_000;
 
 /**
  * Interval before the next poll. Short jobs are polled at the base interval; for jobs that run
@@ -27,16 +35,18 @@ export function nextPollDelayMs(
 ): number {
 	const base = Math.max(settings.intervalMs, MIN_INTERVAL_MS);
 	if (jobAgeMs < STEADY_PHASE_MS) return base;
-	return Math.min(Math.max(previousDelayMs * GROWTH, base), Math.max(MAX_INTERVAL_MS, base));
+	const ceiling = Math.max(settings.maxIntervalMs ?? MAX_INTERVAL_MS, base);
+	return Math.min(Math.max(previousDelayMs * GROWTH, base), ceiling);
 }
 
 /**
  * With a history, a job is polled at points of the processing times of similar past jobs: its
- * median (half of the jobs are done at the first poll), then two later quantiles. Past the last,
- * the job is slower than most and the clock above takes over, at the points it would have had. Polling a little after each point
- * finds a job that finishes right on it done.
+ * median (half of the jobs are done at the first poll), the 85th percentile, then the slowest of
+ * them, so only a job slower than all it is compared with costs more than four GETs. Past the
+ * last, the clock above takes over, at the points it would have had. Polling a little after each
+ * point finds a job that finishes right on it done.
  */
-const PLANNED_QUANTILES = [0.5, 0.8, 0.95];
+const PLANNED_QUANTILES = [0.5, 0.85, 1];
 const READY_MARGIN_MS = 250;
 
 /** Job ages (ms) at which to poll, from the sorted processing times of similar past jobs. */

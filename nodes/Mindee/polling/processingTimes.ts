@@ -30,7 +30,7 @@ export type OthersSay = 'not yet' | 'being checked';
 export class ProcessingTimes {
 	/** A Map keeps insertion order: re-inserting a model on use makes the first one the least recent. */
 	private readonly byModel = new Map<string, Sample[]>();
-	/** Per model, the jobs in flight and the age of each one's latest check. */
+	/** Per model, the jobs in flight and the age of each one's latest check (0 before the first). */
 	private readonly running = new Map<string, Map<string, Sample & { answered: boolean }>>();
 
 	constructor(private readonly limits: ProcessingTimesLimits = DEFAULT_LIMITS) {}
@@ -74,6 +74,19 @@ export class ProcessingTimes {
 			say = 'being checked';
 		}
 		return say;
+	}
+
+	/** This job now waits for its result; it has not been checked yet. */
+	noteWaiting(modelId: string, jobId: string, fileBytes?: number): void {
+		this.noteChecking(modelId, jobId, 0, fileBytes);
+	}
+
+	/** Whether other jobs like this one (same model, similar file) are waited for too. */
+	hasSimilarInFlight(modelId: string, jobId: string, fileBytes?: number): boolean {
+		for (const [otherId, job] of this.running.get(modelId) ?? []) {
+			if (otherId !== jobId && similarSize(job, fileBytes)) return true;
+		}
+		return false;
 	}
 
 	/** This job is being checked at this age (it was still processing before). */

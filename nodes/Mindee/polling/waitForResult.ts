@@ -10,6 +10,7 @@ import {
 	nextPoll,
 	type PollingSettings,
 	type PreviousPoll,
+	SHARED_MAX_INTERVAL_MS,
 } from './pollingSchedule';
 import { learnedProcessingTimes, mindeeProcessingMs } from './processingTimes';
 
@@ -60,11 +61,17 @@ async function pollUntilDone(
 	const deadline = startedAt + settings.maxWaitMs;
 	const modelId = enqueued.model_id;
 	let previous: PreviousPoll | undefined;
+	learnedProcessingTimes.noteWaiting(modelId, enqueued.id, fileBytes);
 
 	for (;;) {
 		const durations = learnedProcessingTimes.similar(modelId, fileBytes);
+		const shared = learnedProcessingTimes.hasSimilarInFlight(modelId, enqueued.id, fileBytes);
 		// Polls are due at times counted from the enqueue, so slow answers do not push later ones back.
-		const due = nextPoll(settings, durations, previous);
+		const due = nextPoll(
+			shared ? { ...settings, maxIntervalMs: SHARED_MAX_INTERVAL_MS } : settings,
+			durations,
+			previous,
+		);
 		const waited = await sleepUnlessCancelled(
 			Math.max(0, Math.min(startedAt + due.ageMs, deadline) - Date.now()),
 			signal,
