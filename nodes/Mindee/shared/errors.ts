@@ -306,6 +306,22 @@ export function canceledError(
 	});
 }
 
+/** A request that waited for the rate budget until its caller's deadline (Maximum Wait) passed. */
+export function noRoomBeforeDeadlineError(
+	node: INode,
+	itemIndex: number | undefined,
+): NodeOperationError {
+	return new NodeOperationError(
+		node,
+		'No room in the Mindee rate limit for this request before Maximum Wait ran out',
+		{
+			itemIndex,
+			description:
+				'Other documents used the requests a minute that the credential allows. Lower "Parallel Documents", or raise "Maximum Wait" under Polling.',
+		},
+	);
+}
+
 /** Keeps n8n's own errors (with their HTTP context) and wraps anything else, tagging the item. */
 export function ensureNodeError(
 	node: INode,

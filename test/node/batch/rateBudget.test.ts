@@ -215,3 +215,36 @@ it('counts an upload from when Mindee received it, not from when the budget allo
 		await proxy.close();
 	}
 });
+
+it('ends an item whose poll finds no room in the GET budget before Maximum Wait, rather than wait for the window', async () => {
+	// The node's GET budget for this organisation is used up for the next ten minutes.
+	await startLimitedFake();
+	const limits = { postsPerMinute: POSTS_PER_WINDOW, getsPerMinute: 1 };
+	const budget = budgetFor(organisationKey(fake.url, fake.apiKey), { ...limits, processSharePercent: 100 }, 10 * 60_000);
+	expect(await budget.get.acquire(0)).toBeTruthy();
+
+	const documents = makeDocuments(2);
+	// A hang guard, not a timing assertion: without the give-up, the polls would wait ten minutes.
+	const result = await runMindeeNode({
+		parameters: batchParameters({ initialDelaySeconds: 0.3, maxWaitSeconds: 2 }),
+		items: itemsFor(documents),
+		credentials: { ...credentials(), ...limits },
+		continueOnFail: true,
+	});
+
+	expect(result.status).toBe('success');
+	expectEachDocumentEnqueuedOnce(fake, documents);
+	// No poll was sent: each item ends with the timeout error, its job ID, and why the check failed.
+	expect(fake.requests.filter((request) => request.method === 'GET')).toEqual([]);
+	const { errors } = expectOneResultPerItem(result.output, documents, fake);
+	expect(errors).toEqual([0, 1]);
+	const jobIds = [...fake.jobs.values()].map((job) => job.id);
+	for (const item of result.output[0]) {
+		expect(item.json.error).toMatch(/^Mindee had not finished job (\S+) after 2 seconds$/);
+		const jobId = /job (\S+) after/.exec(String(item.json.error))![1];
+		expect(jobIds).toContain(jobId);
+		expect((item.json.details as { description: string }).description).toContain(
+			'The last status check failed: No room in the Mindee rate limit for this request before Maximum Wait ran out',
+		);
+	}
+});

@@ -15,6 +15,7 @@ import {
 	mindeeApiError,
 	networkCode,
 	networkError,
+	noRoomBeforeDeadlineError,
 	type RequestPurpose,
 } from '../errors';
 import type { BinaryStream } from './multipart';
@@ -25,7 +26,13 @@ import {
 	type RateBudget,
 	type RateLimits,
 } from './rateBudget';
-import { attemptTimeoutMs, decideRetry, fitsBeforeDeadline, type Failure } from './retryPolicy';
+import {
+	attemptTimeoutMs,
+	DEADLINE_GRACE_MS,
+	decideRetry,
+	fitsBeforeDeadline,
+	type Failure,
+} from './retryPolicy';
 
 /** Every n8n context that talks to Mindee: executions, the model picker, activation, webhooks. */
 export type MindeeContext =
@@ -86,6 +93,16 @@ function readRateLimits(credentials: IDataObject): RateLimits {
 }
 
 /**
+ * A request waits for the rate budget until the execution is cancelled or, when it has a deadline,
+ * a little past it: a poll queued behind other jobs must not hold its item beyond Maximum Wait.
+ */
+function queueSignal(cancel: AbortSignal | undefined, deadline: number | undefined) {
+	if (deadline === undefined) return cancel;
+	const giveUp = AbortSignal.timeout(Math.max(0, deadline + DEADLINE_GRACE_MS - Date.now()));
+	return cancel ? AbortSignal.any([cancel, giveUp]) : giveUp;
+}
+
+/**
  * The one place that talks HTTP to Mindee. It goes through n8n's authenticated request helper
  * (credentials, proxies, SSRF rules and the execution's cancel signal come with it), sends the
  * key only to the credential's origin, waits for the organisation's rate budget, retries what is
@@ -130,8 +147,14 @@ export class MindeeHttpClient {
 		const canceled = () => canceledError(this.context.getNode(), request.itemIndex);
 
 		for (let attempt = 1; ; attempt++) {
-			const slot = await limiter.acquire(request.priority ?? Date.now(), this.signal);
-			if (slot === false) throw canceled();
+			const slot = await limiter.acquire(
+				request.priority ?? Date.now(),
+				queueSignal(this.signal, request.deadline),
+			);
+			if (slot === false) {
+				if (this.signal?.aborted || request.deadline === undefined) throw canceled();
+				throw noRoomBeforeDeadlineError(this.context.getNode(), request.itemIndex);
+			}
 
 			const timeoutMs = attemptTimeoutMs({
 				method: request.method,
