@@ -102,10 +102,44 @@ mkdir -p "$building"
 cp "$recipe/package.json" "$recipe/package-lock.json" "$building/"
 cd "$building"
 
+# npm ci, stopped when it makes no progress: npm can hang with nothing left in flight (seen on a
+# busy machine: an hour without a request or an open socket). A stalled run is started again; what
+# it already fetched is in npm's cache.
+stall_limit="${NPM_CI_STALL_SECONDS:-300}"
+npm_ci_with_watchdog() {
+  local out="$1" pid size last_size=-1 idle=0 lines reported=0
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=http >"$out" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 5
+    size="$(stat -c %s "$out")"
+    if [ "$size" = "$last_size" ]; then idle=$((idle + 5)); else idle=0; last_size="$size"; fi
+    lines="$(wc -l <"$out")"
+    if [ $((lines / 500)) -gt "$reported" ]; then
+      reported=$((lines / 500))
+      log "$((reported * 500)) registry requests so far"
+    fi
+    if [ "$idle" -ge "$stall_limit" ]; then
+      log "npm ci made no progress for $stall_limit s; stopping it"
+      pkill -TERM -P "$pid" 2>/dev/null
+      kill "$pid" 2>/dev/null
+      wait "$pid" 2>/dev/null
+      return 2
+    fi
+  done
+  wait "$pid"
+}
+
 log "npm ci (n8n $version and its $(grep -c '"node_modules/' package-lock.json) packages, without install scripts)"
-npm ci --ignore-scripts --no-audit --no-fund --loglevel=http 2>&1 |
-  awk '{ n++; if (n % 300 == 0) { printf "[install-n8n] %d registry requests so far\n", n > "/dev/stderr" } }'
-test -f node_modules/n8n/bin/n8n || { log "npm ci failed"; exit 1; }
+for attempt in 1 2 3; do
+  if npm_ci_with_watchdog "$building/npm-ci.log" && test -f node_modules/n8n/bin/n8n; then break; fi
+  if [ "$attempt" -eq 3 ]; then
+    log "npm ci failed three times; its last lines:"
+    tail -n 20 "$building/npm-ci.log" >&2
+    exit 1
+  fi
+  log "npm ci attempt $attempt failed ($(tail -n 1 "$building/npm-ci.log")); trying again"
+done
 
 node="$(node_of "$building")"
 log "building ${native_modules[*]} from source for Node $("$node" --version) (several minutes)"
