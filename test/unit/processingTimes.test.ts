@@ -137,7 +137,7 @@ describe('nextPoll', () => {
 		expect(due.ageMs).toBe(37_918.4);
 	});
 
-	it('looks twice as often, past the early polls, when similar jobs share the checks', () => {
+	it('looks twice as often, past the early polls, while similar jobs learn together', () => {
 		const clockAges = (pollSettings: PollingSettings) => {
 			const ages: number[] = [];
 			let due = nextPoll(pollSettings, []);
@@ -219,20 +219,24 @@ describe('jobs in flight', () => {
 		expect(times.othersAt(MODEL, 1_000, 1_500)).toBe('not yet');
 	});
 
-	it('knows which jobs share their checks: in flight, same model, similar file', () => {
+	it('knows which jobs learn together: in flight, same model, similar file, none like them done', () => {
 		const times = new ProcessingTimes();
 		times.noteWaiting(MODEL, 'job-1', 1_000);
-		expect(times.hasSimilarInFlight(MODEL, 'job-1', 1_000)).toBe(false);
+		expect(times.learnsWithOthers(MODEL, 'job-1', 1_000)).toBe(false);
 		times.noteWaiting(MODEL, 'job-2', 64_000);
-		expect(times.hasSimilarInFlight(MODEL, 'job-1', 1_000)).toBe(false);
+		expect(times.learnsWithOthers(MODEL, 'job-1', 1_000)).toBe(false);
 		times.noteWaiting('model-b', 'job-3', 1_000);
-		expect(times.hasSimilarInFlight(MODEL, 'job-1', 1_000)).toBe(false);
+		expect(times.learnsWithOthers(MODEL, 'job-1', 1_000)).toBe(false);
 		times.noteWaiting(MODEL, 'job-4', 1_500);
-		expect(times.hasSimilarInFlight(MODEL, 'job-1', 1_000)).toBe(true);
+		expect(times.learnsWithOthers(MODEL, 'job-1', 1_000)).toBe(true);
 		// Waiting without a check yet says nothing about any age.
 		expect(times.othersAt(MODEL, 1_000, 2_000)).toBeUndefined();
-		times.forgetRunning(MODEL, 'job-4');
-		expect(times.hasSimilarInFlight(MODEL, 'job-1', 1_000)).toBe(false);
+		// A job of another size done teaches nothing about these; one of their size ends the learning.
+		times.record(MODEL, 45_000, 64_000);
+		expect(times.learnsWithOthers(MODEL, 'job-1', 1_000)).toBe(true);
+		times.record(MODEL, 3_000, 1_200);
+		expect(times.learnsWithOthers(MODEL, 'job-1', 1_000)).toBe(false);
+		expect(times.learnsWithOthers(MODEL, 'job-2', 64_000)).toBe(false);
 	});
 
 	it('forgets a job that ended, and holds a bounded number of them per model', () => {

@@ -17,9 +17,9 @@ const GROWTH = 1.4;
 /** The longest wait between polls, so a finished long job is fetched within a few seconds. */
 const MAX_INTERVAL_MS = 6_000;
 /**
- * The longest wait for a job that has similar jobs in flight: one check informs them all (the
- * others skip theirs when it finds its job still processing), so they can afford to look twice as
- * often and fetch a long job within 3 s of it being ready.
+ * The longest wait while similar jobs in flight learn together (none like them has finished yet):
+ * one check informs them all (the others skip theirs when it finds its job still processing), so
+ * they can afford to look twice as often, and the first of them is fetched within 3 s of being ready.
  */
 export const SHARED_MAX_INTERVAL_MS = 3_000;
 

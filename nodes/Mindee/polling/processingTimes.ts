@@ -81,8 +81,13 @@ export class ProcessingTimes {
 		this.noteChecking(modelId, jobId, 0, fileBytes);
 	}
 
-	/** Whether other jobs like this one (same model, similar file) are waited for too. */
-	hasSimilarInFlight(modelId: string, jobId: string, fileBytes?: number): boolean {
+	/**
+	 * Whether this job learns together with others: jobs like it (same model, similar file) are in
+	 * flight and none like it has finished yet. Their checks speak for each other until one is done.
+	 */
+	learnsWithOthers(modelId: string, jobId: string, fileBytes?: number): boolean {
+		const finished = this.byModel.get(modelId) ?? [];
+		if (finished.some((sample) => similarSize(sample, fileBytes))) return false;
 		for (const [otherId, job] of this.running.get(modelId) ?? []) {
 			if (otherId !== jobId && similarSize(job, fileBytes)) return true;
 		}

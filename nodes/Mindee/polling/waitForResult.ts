@@ -65,10 +65,10 @@ async function pollUntilDone(
 
 	for (;;) {
 		const durations = learnedProcessingTimes.similar(modelId, fileBytes);
-		const shared = learnedProcessingTimes.hasSimilarInFlight(modelId, enqueued.id, fileBytes);
+		const together = learnedProcessingTimes.learnsWithOthers(modelId, enqueued.id, fileBytes);
 		// Polls are due at times counted from the enqueue, so slow answers do not push later ones back.
 		const due = nextPoll(
-			shared ? { ...settings, maxIntervalMs: SHARED_MAX_INTERVAL_MS } : settings,
+			together ? { ...settings, maxIntervalMs: SHARED_MAX_INTERVAL_MS } : settings,
 			durations,
 			previous,
 		);
