@@ -52,6 +52,29 @@ export class CredentialsPage {
 		await this.page.getByTestId('resources-list').waitFor({ timeout: 120_000 });
 	}
 
+	/**
+	 * Create credential → search the type: the type names listed, then the selector closed again
+	 * (nothing created).
+	 */
+	async offeredTypes(search: string): Promise<string[]> {
+		await this.page.getByTestId('add-resource-credential').click();
+		const select = this.page.getByTestId('new-credential-type-select');
+		await select.locator('input').fill(search);
+		const options = this.page.getByTestId('new-credential-type-select-option');
+		const pattern = new RegExp(escapeRegExp(search), 'i');
+		const listed = await waitUntil(
+			`credential types listed for "${search}"`,
+			async () => (await options.allInnerTexts()).map((t) => t.trim()),
+			(names) => names.length > 0 && names.every((n) => pattern.test(n)),
+		);
+		for (let i = 0; i < 3 && (await select.isVisible()); i++) {
+			await this.page.keyboard.press('Escape');
+			await this.page.waitForTimeout(300);
+		}
+		await select.waitFor({ state: 'hidden' });
+		return listed;
+	}
+
 	/** Create credential → search the type → pick it → Continue. Returns the types the search listed. */
 	async create(
 		search: string,
