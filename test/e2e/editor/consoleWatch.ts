@@ -41,6 +41,18 @@ export const IGNORED: Array<{
 			!!entry.url &&
 			!entry.url.startsWith(origin),
 	},
+	{
+		reason:
+			"n8n's editor asks for a community node's optional output schema " +
+			"(/schemas/<node type>/<version>/<resource>/<operation>.json, the package's __schema__ files " +
+			'used for the schema preview) and gets 404 when the package ships none, as this one does; ' +
+			'the editor then works without a preview',
+		test: (entry, origin) =>
+			entry.kind === 'error' &&
+			/status of 404/.test(entry.text) &&
+			!!entry.url &&
+			entry.url.startsWith(`${origin}/schemas/`),
+	},
 ];
 
 export class ConsoleWatch {

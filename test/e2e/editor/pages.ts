@@ -49,7 +49,12 @@ export class CredentialsPage {
 
 	async open(): Promise<void> {
 		await this.page.goto(`${this.baseUrl}/home/credentials`, { waitUntil: 'domcontentloaded' });
-		await this.page.getByTestId('resources-list').waitFor({ timeout: 120_000 });
+		// The list, or (no credential yet) the "Create credential" button of the empty page.
+		await this.page
+			.getByTestId('resources-list')
+			.or(this.page.getByTestId('add-resource-credential'))
+			.first()
+			.waitFor({ timeout: 120_000 });
 	}
 
 	/**
