@@ -5,7 +5,8 @@
  *
  *   1. publish to a local registry (Verdaccio, harness/registry.ts) with publish.yml's steps, less
  *      provenance: build, the tarball-contents check (`npm run check:package`), `npm publish`
- *   2. Settings → Community nodes → Install → `n8n-nodes-mindee`, accept the risk → Install: the
+ *   2. (refused by n8n without the licence feature, see below) Settings → Community nodes → Install →
+ *      `n8n-nodes-mindee`, accept the risk → Install: the
  *      package's card; both nodes in the nodes panel for "Mindee"; both credential types offered
  *   3. the "Mindee Platform API" credential created in the credential modal, the invoice-intake
  *      example imported (n8n's REST API, as the owner), run from the editor against the fake Mindee
@@ -122,12 +123,6 @@ for (const version of e2eVersions()) {
 				examples: false,
 				env: registryEnv(registry.url),
 			});
-			const feature = await demo.n8n.request('PATCH', '/rest/e2e/feature', {
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ feature: 'feat:communityNodes:customRegistry', enabled: true }),
-			});
-			if (feature.status !== 200)
-				throw new Error(`PATCH /rest/e2e/feature answered ${feature.status}: ${feature.body}`);
 			cookie = await demo.login();
 			browser = await launchEditor({ baseUrl: demo.n8n.baseUrl, cookie });
 			watch = new ConsoleWatch(browser.page, demo.n8n.baseUrl);
@@ -273,6 +268,22 @@ for (const version of e2eVersions()) {
 			2,
 			'installs it from Settings → Community nodes; both nodes in the nodes panel, both credential types offered',
 			async () => {
+				// Without the licence feature n8n refuses a registry other than npmjs, before downloading
+				// anything; with it (n8n's test hook), the same install goes through below.
+				const refused = await n8n().request('POST', '/rest/community-packages', {
+					headers: { cookie, 'content-type': 'application/json', 'browser-id': 'e2e' },
+					body: JSON.stringify({ name: PACKAGE }),
+				});
+				say(`install without the licence feature: ${refused.status} ${refused.body.slice(0, 300)}`);
+				expect(refused.status).toBeGreaterThanOrEqual(400);
+				expect(refused.body).toMatch(/licen[cs]/i);
+				expect(onDisk()).toBeUndefined();
+				const feature = await n8n().request('PATCH', '/rest/e2e/feature', {
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ feature: 'feat:communityNodes:customRegistry', enabled: true }),
+				});
+				expect(feature.status).toBe(200);
+
 				searchBefore = await searchNodes();
 				expect(searchBefore.filter((i) => i.iconPackage === PACKAGE)).toEqual([]);
 
