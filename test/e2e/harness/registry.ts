@@ -7,8 +7,8 @@
  *
  *   const registry = await startRegistry();
  *   await registry.publishRepository();                 // build, contents check, npm publish
- *   await registry.publishCopy(tarball, '0.1.1');       // the same package as a new patch version
- *   await registry.versions('n8n-nodes-mindee');        // ['0.1.0', '0.1.1']
+ *   await registry.publishCopy('0.1.1');                // the packed package as a new patch version
+ *   await registry.packument('n8n-nodes-mindee');       // { versions: ['0.1.0', '0.1.1'], latest: '0.1.1' }
  *   await registry.stop();
  */
 import type { ChildProcess } from 'child_process';
