@@ -41,6 +41,16 @@ export async function waitUntil<T>(
 
 // ------------------------------------------------------------------ credentials
 
+/**
+ * Types into a filterable select key by key: n8n 1.123's credential-type select filters on key
+ * events only (fill() leaves the whole list), 2.41's on either.
+ */
+async function typeSearch(input: Locator, text: string): Promise<void> {
+	await input.click();
+	await input.fill('');
+	await input.pressSequentially(text, { delay: 30 });
+}
+
 export class CredentialsPage {
 	constructor(
 		readonly page: Page,
@@ -64,7 +74,7 @@ export class CredentialsPage {
 	async offeredTypes(search: string): Promise<string[]> {
 		await this.page.getByTestId('add-resource-credential').click();
 		const select = this.page.getByTestId('new-credential-type-select');
-		await select.locator('input').fill(search);
+		await typeSearch(select.locator('input').first(), search);
 		const options = this.page.getByTestId('new-credential-type-select-option');
 		const pattern = new RegExp(escapeRegExp(search), 'i');
 		const listed = await waitUntil(
@@ -87,7 +97,7 @@ export class CredentialsPage {
 	): Promise<{ listed: string[]; modal: CredentialModal }> {
 		await this.page.getByTestId('add-resource-credential').click();
 		const select = this.page.getByTestId('new-credential-type-select');
-		await select.locator('input').fill(search);
+		await typeSearch(select.locator('input').first(), search);
 		const options = this.page.getByTestId('new-credential-type-select-option');
 		await options.filter({ hasText: exactly(typeName) }).waitFor();
 		const listed = (await options.allInnerTexts()).map((t) => t.trim());
