@@ -75,7 +75,10 @@ export class CredentialsPage {
 		await this.page.getByTestId('add-resource-credential').click();
 		const select = this.page.getByTestId('new-credential-type-select');
 		await typeSearch(select.locator('input').first(), search);
-		const options = this.page.getByTestId('new-credential-type-select-option');
+		// n8n 1.123 keeps filtered-out options in the page, hidden.
+		const options = this.page
+			.getByTestId('new-credential-type-select-option')
+			.filter({ visible: true });
 		const pattern = new RegExp(escapeRegExp(search), 'i');
 		const listed = await waitUntil(
 			`credential types listed for "${search}"`,
