@@ -366,6 +366,8 @@ for (const version of e2eVersions()) {
 				const { id: _id, ...withoutId } = example;
 				void _id;
 				const created = await rest<{ id: string }>('POST', '/rest/workflows', {
+					// n8n 1.123 requires it (NOT NULL column); 2.41 defaults it.
+					active: false,
 					...withoutId,
 					nodes,
 				});
@@ -374,6 +376,8 @@ for (const version of e2eVersions()) {
 				// The warning check below sees warnings: the same example without its credential opens with
 				// one on the Mindee node.
 				const control = await rest<{ id: string }>('POST', '/rest/workflows', {
+					// n8n 1.123 requires it (NOT NULL column); 2.41 defaults it.
+					active: false,
 					...withoutId,
 					name: `${example.name} (no credential)`,
 					nodes: example.nodes.map(({ credentials: _c, ...node }) => node),
