@@ -62,6 +62,17 @@ export const IGNORED: Array<{
 			/status of 404/.test(entry.text) &&
 			entry.url === `${origin}/rest/external-secrets/secrets`,
 	},
+	{
+		reason:
+			"n8n 1.123's editor asks its own /rest/ai/sessions/metadata (the AI workflow builder's chat " +
+			'history, licence feature aiBuilder) whenever a workflow opens, whatever the licence, and logs ' +
+			'the 403 and "Failed to fetch sessions metadata" when unlicensed (n8n issue GHC-5776, fixed ' +
+			'in 2.x); no feature switch stops the request, and it concerns no node',
+		test: (entry, origin) =>
+			entry.kind === 'error' &&
+			((/status of 403/.test(entry.text) && entry.url === `${origin}/rest/ai/sessions/metadata`) ||
+				/^Failed to fetch sessions metadata:/.test(entry.text)),
+	},
 ];
 
 export class ConsoleWatch {

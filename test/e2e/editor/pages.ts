@@ -326,8 +326,16 @@ export class NodePanel {
 		await this.page.mouse.up();
 	}
 
+	/**
+	 * Closes the panel with its own control: 2.41's close button (`ndv-close-button`), or n8n 1.123's
+	 * "Back to canvas" link (`back-to-canvas`, its NodeDetailsView has no close button).
+	 */
 	async close(): Promise<void> {
-		await this.root.getByTestId('ndv-close-button').click();
+		await this.root
+			.getByTestId('ndv-close-button')
+			.or(this.root.getByTestId('back-to-canvas'))
+			.first()
+			.click();
 		await this.root.waitFor({ state: 'hidden' });
 	}
 }
