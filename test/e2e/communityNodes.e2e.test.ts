@@ -34,7 +34,7 @@ import { CommunityNodesPage, NodesPanel, type NodeCreatorItem } from './editor/c
 import { ConsoleWatch, type ConsoleEntry } from './editor/consoleWatch';
 import { startDemoInstance, DEMO_INVOICES, type DemoInstance } from './editor/demoInstance';
 import { EXPECTED_OPERATIONS } from './editor/flow';
-import { Canvas, CredentialsPage } from './editor/pages';
+import { Canvas, CredentialsPage, NodePanel } from './editor/pages';
 import { e2eVersions, REPO_ROOT } from './harness';
 import { startRegistry, type Registry } from './harness/registry';
 
@@ -452,8 +452,7 @@ for (const version of e2eVersions()) {
 				expect(text).toContain(`part of the ${PACKAGE} community package`);
 				expect(await ndv.getByTestId('node-parameters').count()).toBe(0);
 				await shot('workflow-node-not-installed.png');
-				await ndv.getByTestId('ndv-close-button').click();
-				await ndv.waitFor({ state: 'hidden' });
+				await new NodePanel(page()).close();
 
 				// n8n itself is fine.
 				expect(() => process.kill(n8n().serverPid!, 0)).not.toThrow();
