@@ -73,6 +73,19 @@ export const IGNORED: Array<{
 			((/status of 403/.test(entry.text) && entry.url === `${origin}/rest/ai/sessions/metadata`) ||
 				/^Failed to fetch sessions metadata:/.test(entry.text)),
 	},
+	{
+		reason:
+			"n8n 1.123's editor asks its own /rest/workflows/<id>/executions/last-successful whenever a " +
+			'workflow opens or its run data is cleared, and the answer is 404 until the workflow has run ' +
+			'successfully once; n8n catches it (nothing shown) and the run goes on',
+		test: (entry, origin) =>
+			entry.kind === 'error' &&
+			/status of 404/.test(entry.text) &&
+			!!entry.url &&
+			/^\/rest\/workflows\/[^/]+\/executions\/last-successful$/.test(
+				entry.url.startsWith(origin) ? entry.url.slice(origin.length) : entry.url,
+			),
+	},
 ];
 
 export class ConsoleWatch {
