@@ -25,7 +25,7 @@
  *
  *   E2E_N8N_VERSIONS=2.41.1 npx jest --selectProjects e2e --runInBand --testPathPatterns communityNodes
  */
-import { existsSync, mkdirSync, readFileSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 
 import { contentsProblems } from '../../scripts/checkPackageContents';
@@ -59,7 +59,10 @@ const STEP_TIMEOUT = 10 * 60_000;
  *  - N8N_COMMUNITY_PACKAGES_REGISTRY: the registry n8n's installer passes to `npm pack`/`npm install`
  *    (`--registry`) and queries for the version (documented for private registries; Enterprise);
  *  - npm_config_registry: n8n runs `npm outdated --json` for the update check WITHOUT `--registry`
- *    (community-packages lifecycle service / controller), so npm's own setting must name it too;
+ *    (community-packages lifecycle service / controller), so npm's own setting must name it too.
+ *    n8n 1.x runs that command with only PATH, NODE_PATH, APPDATA and NODE_ENV in its environment
+ *    (CommunityPackagesService.executeNpmCommand), so there the registry goes into the nodes
+ *    folder's own .npmrc (npm's project config, as that command runs in <n8n folder>/nodes): step 4;
  *  - E2E_TESTS=true: exposes n8n's /rest/e2e/feature, to turn the custom-registry licence feature on;
  *  - N8N_COMMUNITY_PACKAGES_ENABLED / N8N_UNVERIFIED_PACKAGES_ENABLED=true (harness defaults).
  */
@@ -404,6 +407,14 @@ for (const version of e2eVersions()) {
 					versions: [FIRST_VERSION, NEXT_VERSION],
 					latest: NEXT_VERSION,
 				});
+
+				if (n8n().major < 2) {
+					// n8n 1.x's update check (`npm outdated`) sees no environment: see registryEnv().
+					writeFileSync(
+						path.join(n8n().n8nFolder, 'nodes', '.npmrc'),
+						`registry=${registry!.url}/\n`,
+					);
+				}
 
 				await community.open();
 				await community.updateButton(PACKAGE).waitFor({ timeout: 60_000 });
