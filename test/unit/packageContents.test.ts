@@ -1,34 +1,21 @@
 /**
- * What n8n installs: `npm pack` must ship the built nodes, credentials and icons, the README, the
- * license and package.json, and nothing else (no sources, tests, fixtures or scripts).
+ * What n8n installs: `npm pack` and `npm publish` must ship the built nodes, credentials and icons,
+ * the README, the license and package.json, and nothing else (no sources, tests, fixtures or
+ * scripts). The rules live in scripts/checkPackageContents.ts, which publish.yml and the registry
+ * end-to-end test run before publishing.
  */
-import { execFileSync } from 'child_process';
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 
+import { contentsProblems, dryRunFiles, requiredFiles } from '../../scripts/checkPackageContents';
+
 const root = join(__dirname, '..', '..');
 
-interface PackedFile {
-	path: string;
-}
-
-function packedFiles(): string[] {
-	const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
-	const [packed] = JSON.parse(output) as Array<{ files: PackedFile[] }>;
-	return packed.files.map((file) => file.path).sort();
-}
-
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-/** What n8n loads: every node and credential package.json names, each node with its codex file. */
+/** What n8n loads: every node and credential package.json names. */
 const entryPoints: string[] = [...pkg.n8n.nodes, ...pkg.n8n.credentials];
-const codexFiles = (pkg.n8n.nodes as string[]).map((node) => node.replace(/\.js$/, '.json'));
 
-it('ships dist/, README, LICENSE and package.json only (needs `npm run build` first)', () => {
-	// A missing build must fail here, not skip: this is the check that the tarball is usable.
-	expect({ built: existsSync(join(root, 'dist')) }).toEqual({ built: true });
-	const files = packedFiles();
-	const allowed = /^(dist\/.+|README\.md|LICENSE|CHANGELOG\.md|package\.json|index\.js)$/;
-	expect(files.filter((file) => !allowed.test(file))).toEqual([]);
+it('lists every node and credential n8n must load', () => {
 	expect(entryPoints).toEqual(
 		expect.arrayContaining([
 			'dist/nodes/Mindee/Mindee.node.js',
@@ -37,18 +24,58 @@ it('ships dist/, README, LICENSE and package.json only (needs `npm run build` fi
 			'dist/credentials/MindeeWebhookApi.credentials.js',
 		]),
 	);
-	expect(files).toEqual(
+	expect(requiredFiles(pkg)).toEqual(
 		expect.arrayContaining([
+			...entryPoints,
+			'dist/nodes/Mindee/Mindee.node.json',
 			'README.md',
 			'LICENSE',
-			'package.json',
-			...entryPoints,
-			...codexFiles,
 			'dist/icons/mindee.svg',
-			'dist/icons/mindee.dark.svg',
 		]),
 	);
-	expect(files.some((file) => /\.test\.|fixtures|fake-mindee|\.ts$/.test(file) && !file.endsWith('.d.ts'))).toBe(false);
+});
+
+it('the contents check refuses sources, tests, fixtures and scripts, and a missing file', () => {
+	const good = requiredFiles(pkg);
+	expect(contentsProblems(good, pkg)).toEqual([]);
+	expect(
+		contentsProblems(
+			[
+				...good.filter((f) => f !== 'LICENSE'),
+				'nodes/Mindee/Mindee.node.ts',
+				'test/unit/packageContents.test.ts',
+				'dist/test/fake-mindee/server.js',
+				'scripts/start.ts',
+			],
+			pkg,
+		),
+	).toEqual([
+		'not allowed in the package: nodes/Mindee/Mindee.node.ts',
+		'not allowed in the package: test/unit/packageContents.test.ts',
+		'source, test or fixture file in the package: dist/test/fake-mindee/server.js',
+		'not allowed in the package: scripts/start.ts',
+		'missing from the package: LICENSE',
+	]);
+});
+
+// A missing build must fail here, not skip: this is the check that the tarball is usable.
+describe.each([
+	['npm pack --dry-run', 'pack', []],
+	// A registry that answers nothing: a dry run uploads nothing and must not need the internet.
+	['npm publish --dry-run', 'publish', ['--registry', 'http://127.0.0.1:9/', '--fetch-retries=0']],
+] as const)('%s (needs `npm run build` first)', (_title, command, args) => {
+	it('ships dist/, README, LICENSE and package.json only', () => {
+		expect({ built: existsSync(join(root, 'dist')) }).toEqual({ built: true });
+		const files = dryRunFiles(root, command, [...args]);
+		expect(contentsProblems(files, pkg)).toEqual([]);
+		expect(files).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json']));
+		expect(files.filter((f) => !f.startsWith('dist/'))).toEqual([
+			'LICENSE',
+			'README.md',
+			'index.js',
+			'package.json',
+		]);
+	});
 });
 
 it('has no runtime dependencies and only n8n-workflow as a peer', () => {
@@ -57,7 +84,8 @@ it('has no runtime dependencies and only n8n-workflow as a peer', () => {
 });
 
 it('sends the package version in the User-Agent', async () => {
-	const { PACKAGE_VERSION, USER_AGENT } = await import('../../nodes/Mindee/shared/transport/httpClient');
+	const { PACKAGE_VERSION, USER_AGENT } =
+		await import('../../nodes/Mindee/shared/transport/httpClient');
 	expect(PACKAGE_VERSION).toBe(pkg.version);
 	expect(USER_AGENT).toBe(`mindee-api-n8n-community@v${pkg.version} n8n-nodes-mindee`);
 });

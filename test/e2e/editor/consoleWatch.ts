@@ -41,6 +41,51 @@ export const IGNORED: Array<{
 			!!entry.url &&
 			!entry.url.startsWith(origin),
 	},
+	{
+		reason:
+			"n8n's editor asks for a community node's optional output schema " +
+			"(/schemas/<node type>/<version>/<resource>/<operation>.json, the package's __schema__ files " +
+			'used for the schema preview) and gets 404 when the package ships none, as this one does; ' +
+			'the editor then works without a preview',
+		test: (entry, origin) =>
+			entry.kind === 'error' &&
+			/status of 404/.test(entry.text) &&
+			!!entry.url &&
+			entry.url.startsWith(`${origin}/schemas/`),
+	},
+	{
+		reason:
+			"n8n 1.123's credential type list asks its own /rest/external-secrets/secrets (an Enterprise " +
+			'feature) and gets 404 when unlicensed; n8n then lists the types without secrets',
+		test: (entry, origin) =>
+			entry.kind === 'error' &&
+			/status of 404/.test(entry.text) &&
+			entry.url === `${origin}/rest/external-secrets/secrets`,
+	},
+	{
+		reason:
+			"n8n 1.123's editor asks its own /rest/ai/sessions/metadata (the AI workflow builder's chat " +
+			'history, licence feature aiBuilder) whenever a workflow opens, whatever the licence, and logs ' +
+			'the 403 and "Failed to fetch sessions metadata" when unlicensed (n8n issue GHC-5776, fixed ' +
+			'in 2.x); no feature switch stops the request, and it concerns no node',
+		test: (entry, origin) =>
+			entry.kind === 'error' &&
+			((/status of 403/.test(entry.text) && entry.url === `${origin}/rest/ai/sessions/metadata`) ||
+				/^Failed to fetch sessions metadata:/.test(entry.text)),
+	},
+	{
+		reason:
+			"n8n 1.123's editor asks its own /rest/workflows/<id>/executions/last-successful whenever a " +
+			'workflow opens or its run data is cleared, and the answer is 404 until the workflow has run ' +
+			'successfully once; n8n catches it (nothing shown) and the run goes on',
+		test: (entry, origin) =>
+			entry.kind === 'error' &&
+			/status of 404/.test(entry.text) &&
+			!!entry.url &&
+			/^\/rest\/workflows\/[^/]+\/executions\/last-successful$/.test(
+				entry.url.startsWith(origin) ? entry.url.slice(origin.length) : entry.url,
+			),
+	},
 ];
 
 export class ConsoleWatch {

@@ -57,6 +57,16 @@ export interface DemoInstanceOptions {
 	/** Processing time of a job on the fake server (npm start: 2000 ms). */
 	processingMs?: number;
 	log?: (message: string) => void;
+	/**
+	 * What is set up before n8n starts (default: all of it, as `npm start`). The community-nodes test
+	 * (test/e2e/communityNodes.e2e.test.ts) installs the package and creates the credential through
+	 * the editor instead: `{ installPackage: false, credentials: false, examples: false }`.
+	 */
+	installPackage?: boolean;
+	credentials?: boolean;
+	examples?: boolean;
+	/** Extra environment for n8n. */
+	env?: Record<string, string>;
 }
 
 /** Sample invoices in a folder n8n may read (n8n 2.x restricts file access). */
@@ -87,8 +97,9 @@ function loadExamples(invoices: string): DemoExample[] {
 export async function startDemoInstance(options: DemoInstanceOptions = {}): Promise<DemoInstance> {
 	const log = options.log ?? (() => undefined);
 	const version = options.version ?? '2.41.1';
-	log('packing the package');
-	const tarball = await packPackage();
+	const setUp = { installPackage: true, credentials: true, examples: true, ...options };
+	if (setUp.installPackage) log('packing the package');
+	const tarball = setUp.installPackage ? await packPackage() : undefined;
 	const fake = await startFakeMindee({
 		host: '127.0.0.1',
 		processingMs: options.processingMs ?? 500,
@@ -109,23 +120,24 @@ export async function startDemoInstance(options: DemoInstanceOptions = {}): Prom
 			userFolder: mkdtempSync(
 				path.join(os.tmpdir(), `${FOLDER_PREFIX}${process.pid}-n8n-${version}-`),
 			),
-			env: { N8N_RESTRICT_FILE_ACCESS_TO: filesRoot },
+			env: { N8N_RESTRICT_FILE_ACCESS_TO: filesRoot, ...options.env },
 		});
-		await n8n.installPackage(tarball);
-		await n8n.importCredentials([
-			{
-				...DEMO_CREDENTIAL,
-				type: 'mindeePlatformApi',
-				data: { apiKey: fake.apiKey, baseUrl: fake.url },
-			},
-			{
-				...DEMO_WEBHOOK_CREDENTIAL,
-				type: 'mindeeWebhookApi',
-				data: { signingSecret: 'replace-with-your-signing-secret' },
-			},
-		]);
+		if (tarball) await n8n.installPackage(tarball);
+		if (setUp.credentials)
+			await n8n.importCredentials([
+				{
+					...DEMO_CREDENTIAL,
+					type: 'mindeePlatformApi',
+					data: { apiKey: fake.apiKey, baseUrl: fake.url },
+				},
+				{
+					...DEMO_WEBHOOK_CREDENTIAL,
+					type: 'mindeeWebhookApi',
+					data: { signingSecret: 'replace-with-your-signing-secret' },
+				},
+			]);
 		const examples = loadExamples(invoices);
-		await n8n.importWorkflows(examples.map((e) => e.workflow));
+		if (setUp.examples) await n8n.importWorkflows(examples.map((e) => e.workflow));
 		log(`starting n8n ${version} on ${n8n.baseUrl}`);
 		await n8n.start();
 		const setup = await n8n.request('POST', '/rest/owner/setup', {

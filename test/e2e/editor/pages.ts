@@ -41,6 +41,16 @@ export async function waitUntil<T>(
 
 // ------------------------------------------------------------------ credentials
 
+/**
+ * Types into a filterable select key by key: n8n 1.123's credential-type select filters on key
+ * events only (fill() leaves the whole list), 2.41's on either.
+ */
+async function typeSearch(input: Locator, text: string): Promise<void> {
+	await input.click();
+	await input.fill('');
+	await input.pressSequentially(text, { delay: 30 });
+}
+
 export class CredentialsPage {
 	constructor(
 		readonly page: Page,
@@ -49,7 +59,38 @@ export class CredentialsPage {
 
 	async open(): Promise<void> {
 		await this.page.goto(`${this.baseUrl}/home/credentials`, { waitUntil: 'domcontentloaded' });
-		await this.page.getByTestId('resources-list').waitFor({ timeout: 120_000 });
+		// The list, or (no credential yet) the "Create credential" button of the empty page.
+		await this.page
+			.getByTestId('resources-list')
+			.or(this.page.getByTestId('add-resource-credential'))
+			.first()
+			.waitFor({ timeout: 120_000 });
+	}
+
+	/**
+	 * Create credential → search the type: the type names listed, then the selector closed again
+	 * (nothing created).
+	 */
+	async offeredTypes(search: string): Promise<string[]> {
+		await this.page.getByTestId('add-resource-credential').click();
+		const select = this.page.getByTestId('new-credential-type-select');
+		await typeSearch(select.locator('input').first(), search);
+		// n8n 1.123 keeps filtered-out options in the page, hidden.
+		const options = this.page
+			.getByTestId('new-credential-type-select-option')
+			.filter({ visible: true });
+		const pattern = new RegExp(escapeRegExp(search), 'i');
+		const listed = await waitUntil(
+			`credential types listed for "${search}"`,
+			async () => (await options.allInnerTexts()).map((t) => t.trim()),
+			(names) => names.length > 0 && names.every((n) => pattern.test(n)),
+		);
+		for (let i = 0; i < 3 && (await select.isVisible()); i++) {
+			await this.page.keyboard.press('Escape');
+			await this.page.waitForTimeout(300);
+		}
+		await select.waitFor({ state: 'hidden' });
+		return listed;
 	}
 
 	/** Create credential → search the type → pick it → Continue. Returns the types the search listed. */
@@ -59,7 +100,7 @@ export class CredentialsPage {
 	): Promise<{ listed: string[]; modal: CredentialModal }> {
 		await this.page.getByTestId('add-resource-credential').click();
 		const select = this.page.getByTestId('new-credential-type-select');
-		await select.locator('input').fill(search);
+		await typeSearch(select.locator('input').first(), search);
 		const options = this.page.getByTestId('new-credential-type-select-option');
 		await options.filter({ hasText: exactly(typeName) }).waitFor();
 		const listed = (await options.allInnerTexts()).map((t) => t.trim());
@@ -285,8 +326,16 @@ export class NodePanel {
 		await this.page.mouse.up();
 	}
 
+	/**
+	 * Closes the panel with its own control: 2.41's close button (`ndv-close-button`), or n8n 1.123's
+	 * "Back to canvas" link (`back-to-canvas`, its NodeDetailsView has no close button).
+	 */
 	async close(): Promise<void> {
-		await this.root.getByTestId('ndv-close-button').click();
+		await this.root
+			.getByTestId('ndv-close-button')
+			.or(this.root.getByTestId('back-to-canvas'))
+			.first()
+			.click();
 		await this.root.waitFor({ state: 'hidden' });
 	}
 }
