@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * Installed the way users install it: from an npm registry, through n8n's *Settings → Community
  * nodes* screen, driven in Chromium as the owner (playwright-core, see editor/browser.ts). One
@@ -37,6 +38,7 @@ import { EXPECTED_OPERATIONS } from './editor/flow';
 import { Canvas, CredentialsPage, NodePanel } from './editor/pages';
 import { e2eVersions, REPO_ROOT } from './harness';
 import { startRegistry, type Registry } from './harness/registry';
+import { withoutKey } from '../withoutKey';
 
 const PACKAGE = 'n8n-nodes-mindee';
 const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
@@ -161,6 +163,7 @@ for (const version of e2eVersions()) {
 						await browser.page.screenshot({ path: file }).catch(() => undefined);
 						(error as Error).message +=
 							`\n(page at the failure: ${file})\nn8n:\n${demo.n8n.serverLogs(30)}`;
+						// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- no node here: the test's own error, with the screenshot and n8n's log added
 						throw error;
 					}
 					const fresh = watch.failures().filter((entry) => !before.has(entry));
@@ -244,7 +247,7 @@ for (const version of e2eVersions()) {
 				const { rows } = await output.table();
 				await node.close();
 				// The table's unnamed first column (row controls) carries no data.
-				return rows.map(({ '': _controls, ...fields }) => fields);
+				return rows.map((row) => withoutKey(row, ''));
 			});
 		}
 
@@ -383,7 +386,7 @@ for (const version of e2eVersions()) {
 					active: false,
 					...withoutId,
 					name: `${example.name} (no credential)`,
-					nodes: example.nodes.map(({ credentials: _c, ...node }) => node),
+					nodes: example.nodes.map((node) => withoutKey(node, 'credentials')),
 				});
 				await canvas.openWorkflow(control.id, MINDEE_NODE);
 				expect(await nodesWithWarnings()).toEqual([MINDEE_NODE]);
