@@ -56,7 +56,9 @@ export interface Registry {
 	folder: string;
 	/**
 	 * publish.yml's steps, less provenance: `npm run build` (skipped when E2E_SKIP_BUILD=1, as
-	 * packPackage does), `npm run check:package`, `npm publish --access public`.
+	 * packPackage does), `npm run check:package`, `npm publish --access public --ignore-scripts` (the
+	 * one publish script, `prepublishOnly: n8n-node prerelease`, lets only `npm run release` in
+	 * GitHub Actions publish).
 	 */
 	publishRepository(): Promise<PublishResult>;
 	/**
@@ -210,6 +212,8 @@ export async function startRegistry({
 					'publish',
 					'--access',
 					'public',
+					// prepublishOnly (n8n-node prerelease) refuses every publish but n8n-node release's.
+					'--ignore-scripts',
 					'--json',
 					'--userconfig',
 					npmrc,
