@@ -312,7 +312,8 @@ for (const version of e2eVersions()) {
 				expect(installed.installedVersion).toBe(FIRST_VERSION);
 				expect(installed.installedNodes.map((n) => n.type).sort()).toEqual(OUR_NODE_TYPES);
 
-				// The nodes panel: one more "Mindee" for "Mindee", with our icon; opened, it lists our trigger and
+				// The nodes panel: one more item for "Mindee", with our icon and named "Mindee V2", so that it is
+				// told apart from n8n's built-in "Mindee" (Mindee's V1 API); opened, it lists our trigger and
 				// every operation of our Mindee node as actions.
 				await panel.openOnNewWorkflow();
 				const searchAfter = await panel.search('Mindee');
@@ -321,9 +322,10 @@ for (const version of e2eVersions()) {
 				);
 				expect(searchAfter.filter((i) => i.iconPackage !== PACKAGE)).toEqual(searchBefore);
 				const ours = searchAfter.filter((i) => i.iconPackage === PACKAGE);
-				expect(ours.map((i) => i.name)).toEqual(['Mindee']);
+				expect(ours.map((i) => i.name)).toEqual(['Mindee V2']);
+				expect(searchBefore.map((i) => i.name)).not.toContain('Mindee V2');
 				const opened = await panel.openItem(searchAfter.indexOf(ours[0]));
-				say(`our "Mindee" opened: ${opened.text}`);
+				say(`our "Mindee V2" opened: ${opened.text}`);
 				await panel.close();
 				expect(opened.text).toContain('Triggers (1)');
 				expect(opened.names).toContain('On new Mindee Webhook event');
