@@ -142,7 +142,7 @@ export class QueueSuite {
 				bins.pgRunAs ? ` (as user ${bins.pgRunAs})` : ''
 			}, Redis on 127.0.0.1:${this.redis.port}`,
 		);
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		// eslint-disable-next-line @typescript-eslint/no-require-imports -- the n8n install's own flatted, found at run time
 		this.flatted = require(path.join(install.dir, 'node_modules', 'flatted'));
 
 		// Mindee's own limits on the batch fake; the rate fake is tighter than its credential claims.
