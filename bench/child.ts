@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * A client process of the benchmark: `ours` (the node through n8n's engine) or `sdk` (Mindee's
  * official SDK), given as the first argument. The fake server lives in the parent, so this

@@ -1,3 +1,5 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions -- forks the benchmark's client processes */
 /** A benchmark client process (bench/child.ts) seen from the runner: fork, warm up, run, close. */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';

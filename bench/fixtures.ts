@@ -1,3 +1,5 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions -- runs openssl for a throw-away certificate */
 /**
  * What the benchmark needs on disk, in one throw-away folder: a self-signed certificate for the
  * fake server (Mindee's SDK only speaks HTTPS), distinct small PDFs, and one large valid PDF.

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * Peak resident memory of this process during one run: `process.memoryUsage().rss` sampled every
  * 20 ms, and Linux's own high-water mark (VmHWM in /proc/self/status, reset before the run by

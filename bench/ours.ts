@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * Our side: the Mindee node (Extraction → Enqueue & Poll, raw output, Continue On Fail) run through
  * n8n's real execution engine by the node test harness, with the node's default polling settings.

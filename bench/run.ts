@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * `npm run bench` (npx ts-node --transpile-only bench/run.ts [--case 1,2] [--reps 5]):
  * the Mindee node run through n8n's execution engine, and Mindee's official Node SDK (`mindee`
@@ -34,6 +35,8 @@
 import { writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
+
+import { version as sdkVersion } from 'mindee/package.json';
 
 import { startFakeMindee, type FakeMindeeOptions } from '../test/fake-mindee/server';
 import { ClientProcess } from './clientProcess';
@@ -528,7 +531,6 @@ async function main(): Promise<void> {
 
 	const table = consoleTable(bench.rows);
 	console.log(`\n${table}\n`);
-	const sdkVersion = (require('mindee/package.json') as { version: string }).version;
 	const markdown = [
 		'# Benchmark: Mindee node vs. the official Mindee Node SDK',
 		'',

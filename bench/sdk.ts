@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * The baseline: Mindee's official Node SDK (`mindee` 5.2.0, V2 `Client.enqueueAndGetResult` with its
  * default polling: 2 s, then every 1.5 s, 80 tries), pointed at the fake server through its own
@@ -10,9 +11,10 @@ import { pathToFileURL } from 'node:url';
 import type { SideOutcome } from './ours';
 import type { RunRequest } from './protocol';
 
-type MindeeModule = any;
+type MindeeModule = typeof import('mindee');
 
 // A real dynamic import (the SDK is an ES module); TypeScript would turn `import()` into require().
+// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- the only way to a native import() from CommonJS output
 const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<MindeeModule>;
 
 let loaded: Promise<MindeeModule> | undefined;
@@ -27,7 +29,7 @@ export async function prepareSdk(request: RunRequest): Promise<() => Promise<Sid
 	// Read by the client's settings when it is constructed: "host[:port]", https:// is implied.
 	process.env.MINDEE_V2_API_HOST = new URL(request.baseUrl).host;
 	const client = new mindee.Client({ apiKey: request.apiKey });
-	const files = request.documents.map((document) =>
+	const files: Array<{ path: string; name: string } | { buffer: Buffer; name: string }> = request.documents.map((document) =>
 		request.binaryMode === 'filesystem' ? { path: document.path, name: document.name } : { buffer: readFileSync(document.path), name: document.name },
 	);
 	const inputFor = (file: (typeof files)[number]) =>

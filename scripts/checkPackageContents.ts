@@ -1,3 +1,5 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions -- runs npm pack --dry-run to list the tarball */
 /**
  * The tarball-contents check run before every publish: by .github/workflows/publish.yml (`npm run
  * check:package`), by the end-to-end test that publishes to a local registry

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * `npm run screenshots`: regenerates the README's screenshots (docs/*.png, 1440x900) by running the
  * browser test's user flow (test/e2e/editor/flow.ts) against the same local n8n as `npm start`:

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * `npm start`: a local n8n with this package installed as a community node, a ready credential and
  * the example workflows, backed by the fake Mindee server unless MINDEE_API_KEY is set.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: build, lint the way n8n's scanner does, then unit tests, node tests through n8n's
-# execution engine, and end-to-end tests inside real n8n installs (installed on first run).
+# `npm test`: build, lint the whole repository with n8n's strict default rules, then unit tests,
+# node tests through n8n's execution engine, and end-to-end tests inside real n8n installs
+# (installed on first run).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,7 +33,7 @@ done
 step "build"
 npm run --silent build || exit 1
 
-step "lint (n8n's community-node rules, strict, on the whole repository)"
+step "lint (n8n-node lint: n8n's strict default config, whole repository)"
 npm run --silent lint || exit 1
 
 # Packed once, as n8n's community-nodes installer downloads it; every end-to-end test installs it.

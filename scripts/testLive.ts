@@ -1,3 +1,5 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions -- runs jest's live project */
 /**
  * `npm run test:live`: the node against the real Mindee API (test/live/), when MINDEE_API_KEY and
  * MINDEE_MODEL_ID are set; otherwise one line saying it was skipped. Not part of `npm test`.

@@ -54,7 +54,9 @@ function subtitle(): string {
 
 export class Mindee implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'Mindee',
+		// n8n's built-in node (Mindee's V1 API) is also "Mindee" in the nodes panel: the version of
+		// Mindee's API tells them apart there. Type name and defaults (node names) stay as they were.
+		displayName: 'Mindee V2',
 		name: 'mindee',
 		icon: { light: 'file:../../icons/mindee.svg', dark: 'file:../../icons/mindee.dark.svg' },
 		group: ['transform'],

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * End-to-end: n8n's AI Agent calls the Mindee node as its tool, inside a real n8n with the packed
  * package installed, on every n8n version of test/e2e/harness/versions.ts. n8n's OpenAI Chat Model

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * Installed the way users install it: from an npm registry, through n8n's *Settings → Community
  * nodes* screen, driven in Chromium as the owner (playwright-core, see editor/browser.ts). One
@@ -37,6 +38,7 @@ import { EXPECTED_OPERATIONS } from './editor/flow';
 import { Canvas, CredentialsPage, NodePanel } from './editor/pages';
 import { e2eVersions, REPO_ROOT } from './harness';
 import { startRegistry, type Registry } from './harness/registry';
+import { withoutKey } from '../withoutKey';
 
 const PACKAGE = 'n8n-nodes-mindee';
 const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
@@ -161,6 +163,7 @@ for (const version of e2eVersions()) {
 						await browser.page.screenshot({ path: file }).catch(() => undefined);
 						(error as Error).message +=
 							`\n(page at the failure: ${file})\nn8n:\n${demo.n8n.serverLogs(30)}`;
+						// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- no node here: the test's own error, with the screenshot and n8n's log added
 						throw error;
 					}
 					const fresh = watch.failures().filter((entry) => !before.has(entry));
@@ -244,7 +247,7 @@ for (const version of e2eVersions()) {
 				const { rows } = await output.table();
 				await node.close();
 				// The table's unnamed first column (row controls) carries no data.
-				return rows.map(({ '': _controls, ...fields }) => fields);
+				return rows.map((row) => withoutKey(row, ''));
 			});
 		}
 
@@ -309,7 +312,8 @@ for (const version of e2eVersions()) {
 				expect(installed.installedVersion).toBe(FIRST_VERSION);
 				expect(installed.installedNodes.map((n) => n.type).sort()).toEqual(OUR_NODE_TYPES);
 
-				// The nodes panel: one more "Mindee" for "Mindee", with our icon; opened, it lists our trigger and
+				// The nodes panel: one more item for "Mindee", with our icon and named "Mindee V2", so that it is
+				// told apart from n8n's built-in "Mindee" (Mindee's V1 API); opened, it lists our trigger and
 				// every operation of our Mindee node as actions.
 				await panel.openOnNewWorkflow();
 				const searchAfter = await panel.search('Mindee');
@@ -318,9 +322,10 @@ for (const version of e2eVersions()) {
 				);
 				expect(searchAfter.filter((i) => i.iconPackage !== PACKAGE)).toEqual(searchBefore);
 				const ours = searchAfter.filter((i) => i.iconPackage === PACKAGE);
-				expect(ours.map((i) => i.name)).toEqual(['Mindee']);
+				expect(ours.map((i) => i.name)).toEqual(['Mindee V2']);
+				expect(searchBefore.map((i) => i.name)).not.toContain('Mindee V2');
 				const opened = await panel.openItem(searchAfter.indexOf(ours[0]));
-				say(`our "Mindee" opened: ${opened.text}`);
+				say(`our "Mindee V2" opened: ${opened.text}`);
 				await panel.close();
 				expect(opened.text).toContain('Triggers (1)');
 				expect(opened.names).toContain('On new Mindee Webhook event');
@@ -383,7 +388,7 @@ for (const version of e2eVersions()) {
 					active: false,
 					...withoutId,
 					name: `${example.name} (no credential)`,
-					nodes: example.nodes.map(({ credentials: _c, ...node }) => node),
+					nodes: example.nodes.map((node) => withoutKey(node, 'credentials')),
 				});
 				await canvas.openWorkflow(control.id, MINDEE_NODE);
 				expect(await nodesWithWarnings()).toEqual([MINDEE_NODE]);

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * The real n8n editor, driven the way a user would with Playwright (playwright-core and Debian's
  * chromium, installed by scripts/services/ensure-chromium.sh when missing): the same local n8n as
@@ -71,6 +72,7 @@ maybe(`n8n ${VERSION} editor, as a user would (Playwright + chromium)`, () => {
 				} catch (error) {
 					const shot = await flow.failureShot(slug);
 					if (shot) (error as Error).message += `\n(page at the failure: ${shot})`;
+					// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- no node here: the test's own error, with the screenshot added
 					throw error;
 				}
 				const fresh = flow.watch.failures().filter((entry) => !before.has(entry));

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * End-to-end: examples/email-attachments.json as shipped, in a real n8n with the packed package,
  * on every n8n version of test/e2e/harness/versions.ts. Its IMAP trigger needs a mail server, so a

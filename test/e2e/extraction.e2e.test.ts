@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * End-to-end: the packed package, installed into a real n8n the way its community-nodes screen
  * does, extracts a PDF through the fake Mindee server, run by `n8n execute` — on every n8n version of
@@ -7,7 +8,7 @@ import { readFileSync } from 'fs';
 import * as path from 'path';
 
 import { startFakeMindee } from '../fake-mindee/server';
-import type { FakeMindee, RecordedRequest } from '../fake-mindee/types';
+import type { FakeMindee, MindeeResultField, RecordedRequest } from '../fake-mindee/types';
 import {
 	e2eVersions,
 	executedNodes,
@@ -23,6 +24,7 @@ import {
 	mindeeCredential,
 	NODE_NAMES,
 } from './workflows/extraction';
+import { madeUpSecret } from '../madeUpSecret';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'mindee-v2');
 const EXTRACTION_MODEL_ID = 'b3274545-bb22-bb22-991e-9ca0639829a3';
@@ -32,7 +34,7 @@ const expectedInference = JSON.parse(
 		'utf8',
 	),
 ).inference;
-const expectedFields: Record<string, any> = expectedInference.result.fields;
+const expectedFields: Record<string, MindeeResultField> = expectedInference.result.fields;
 
 const GOOD_CREDENTIAL = { id: 'mindeeE2eCred001', name: 'Mindee (fake server)' };
 const BAD_CREDENTIAL = { id: 'mindeeE2eBadKey1', name: 'Mindee (wrong key)' };
@@ -58,8 +60,8 @@ afterAll(async () => {
 const isEnqueue = (r: RecordedRequest) => r.method === 'POST' && /\/enqueue\/?$/.test(r.path);
 
 /** The values of a Mindee field tree, without locations/confidence (those depend on the options sent). */
-function fieldValues(fields: Record<string, any>): Record<string, unknown> {
-	const strip = (field: any): unknown => {
+function fieldValues(fields: Record<string, MindeeResultField>): Record<string, unknown> {
+	const strip = (field: MindeeResultField | null): unknown => {
 		if (!field || typeof field !== 'object') return field;
 		if (Array.isArray(field.items)) return field.items.map(strip);
 		if (field.fields && typeof field.fields === 'object') return fieldValues(field.fields);
@@ -78,7 +80,7 @@ describe.each(e2eVersions())('n8n %s: extraction with the installed package', (v
 		await n8n.installPackage(tarball);
 		await n8n.importCredentials([
 			mindeeCredential({ ...GOOD_CREDENTIAL, apiKey: fake.apiKey, baseUrl: fake.url }),
-			mindeeCredential({ ...BAD_CREDENTIAL, apiKey: 'md_wrong_key_e2e', baseUrl: fake.url }),
+			mindeeCredential({ ...BAD_CREDENTIAL, apiKey: madeUpSecret('md_wrong_key_', 'e2e'), baseUrl: fake.url }),
 		]);
 		[goodWorkflowId, badKeyWorkflowId] = await n8n.importWorkflows([
 			extractionWorkflow({
@@ -158,10 +160,16 @@ describe.each(e2eVersions())('n8n %s: extraction with the installed package', (v
 			const [jobId] = [...fake.jobs.keys()];
 
 			// outputMode 'raw': the item's json is Mindee's inference object itself.
-			expect(item.json.id).toBe(jobId);
-			expect(item.json.job?.id).toBe(jobId);
-			expect(item.json.model?.id).toBe(EXTRACTION_MODEL_ID);
-			const fields = item.json.result?.fields as Record<string, any>;
+			const inference = item.json as {
+				id: string;
+				job?: { id: string };
+				model?: { id: string };
+				result?: { fields: Record<string, MindeeResultField> };
+			};
+			expect(inference.id).toBe(jobId);
+			expect(inference.job?.id).toBe(jobId);
+			expect(inference.model?.id).toBe(EXTRACTION_MODEL_ID);
+			const fields = inference.result?.fields ?? {};
 			expect(fieldValues(fields)).toEqual(fieldValues(expectedFields));
 			expect(fields.supplier_name.value).toBe(expectedFields.supplier_name.value);
 			expect(fields.total_amount.value).toBe(expectedFields.total_amount.value);

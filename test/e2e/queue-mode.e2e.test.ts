@@ -158,10 +158,11 @@ describeQueue(
 					expect(q.cluster!.main.logs()).toContain(
 						`Mindee Webhook Trigger listening at ${triggerUrl}`,
 					);
-					const [workflow] = await q.postgres!.query<{ staticData: any }>(
+					type StaticData = Record<string, { webhookUrl?: string } | undefined>;
+					const [workflow] = await q.postgres!.query<{ staticData: string | StaticData | null }>(
 						`SELECT "staticData" FROM workflow_entity WHERE id = '${q.triggerId}'`,
 					);
-					const staticData =
+					const staticData: StaticData | null =
 						typeof workflow.staticData === 'string'
 							? JSON.parse(workflow.staticData)
 							: workflow.staticData;
@@ -239,7 +240,7 @@ describeQueue(
 						expect(String(items[0].json.executionId)).toBe(id);
 						delivered.push({
 							executionId: id,
-							alias: items[0].json.alias,
+							alias: items[0].json.alias as string,
 							worker: workerOf.get(id)!,
 						});
 					}
@@ -248,7 +249,7 @@ describeQueue(
 					for (const id of executionIds) {
 						const runData = await q.runDataOf(id);
 						expect(
-							jobIds.has(runData[TRIGGER_NODES.result][0].data.main[0][0].json.inferenceId),
+							jobIds.has(runData[TRIGGER_NODES.result][0].data.main[0][0].json.inferenceId as string),
 						).toBe(true);
 					}
 					const perWorker = countBy(delivered, (d) => d.worker);

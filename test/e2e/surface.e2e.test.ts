@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * End-to-end, in real n8n 2.41.1 and 1.123.81 with the packed package: the model search, simplified
  * output split into one item per invoice line, and a 300-document batch under Mindee's rate limits

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * End-to-end: the Mindee Webhook Trigger of the packed package in a real n8n that serves HTTPS
  * itself (N8N_PROTOCOL=https with a throwaway self-signed certificate), fed by the fake Mindee
@@ -19,8 +20,9 @@ import { readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { Agent, fetch, FormData, request } from 'undici';
 
+import type { MindeeJob } from '../../nodes/Mindee/shared/types';
 import { signBody, startFakeMindee } from '../fake-mindee/server';
-import type { FakeMindee, FakeMindeeOptions } from '../fake-mindee/types';
+import type { FakeMindee, FakeMindeeOptions, MindeeResultField } from '../fake-mindee/types';
 import { e2eVersions, N8nInstance, nodeErrorOf, outputOf, packPackage } from './harness';
 import { savedExecutions } from './harness/executions';
 import { HttpSink, SinkRequest, startHttpSink } from './harness/httpSink';
@@ -31,12 +33,16 @@ import {
 	triggerWorkflow,
 	webhookCredential,
 } from './workflows/webhook';
+import { madeUpSecret } from '../madeUpSecret';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'mindee-v2');
 const RESULT_FIXTURE = 'products/extraction/financial_document/complete.json';
-const fixtureFields: Record<string, any> = JSON.parse(
+const fixtureFields: Record<string, MindeeResultField> = JSON.parse(
 	readFileSync(path.join(FIXTURES, RESULT_FIXTURE), 'utf8'),
 ).inference.result.fields;
+
+/** The trigger's `mindee` metadata on a Result item, as these tests read it. */
+type ResultMetadata = { inference_id?: string; alias?: string | null };
 
 const MODEL = { id: 'e2e0b00c-4d4d-4e4e-8f8f-0123456789ab', name: 'E2E Invoices' };
 /** The n8n trigger nodes' webhookIds (fix their production URLs). */
@@ -48,7 +54,7 @@ const HOOK = {
 };
 /** The webhook as set up at Mindee (its id goes into the enqueue's webhook_ids). */
 const MINDEE_WEBHOOK_ID = '9a8b7c6d-1e2f-4a3b-9c4d-5e6f7a8b9c0d';
-const SIGNING_SECRET = 'whsec_e2e_0123456789abcdef';
+const SIGNING_SECRET = madeUpSecret('whsec_e2e_', '0123456789abcdef');
 
 const PLATFORM_CREDENTIAL = { id: 'mindeeE2eHookPlt', name: 'Mindee (fake server)' };
 const WEBHOOK_CREDENTIAL = { id: 'mindeeE2eHookSig', name: 'Mindee webhook secret' };
@@ -322,7 +328,8 @@ describe.each(e2eVersions())('n8n %s: Mindee Webhook Trigger', (version) => {
 					);
 				}
 				const [job] = outputOf(execution.run, NODE_NAMES.mindee);
-				const jobId: string = job.json.id ?? job.json.job?.id;
+				const enqueuedJob = job.json as { id?: string; job?: { id: string } };
+				const jobId = enqueuedJob.id ?? enqueuedJob.job?.id ?? '';
 				expect(fake.jobs.get(jobId)?.webhookIds).toEqual([MINDEE_WEBHOOK_ID]);
 				expect(fake.jobs.get(jobId)?.alias).toBe(alias);
 
@@ -330,7 +337,7 @@ describe.each(e2eVersions())('n8n %s: Mindee Webhook Trigger', (version) => {
 				expect(ok.url).toBe(hookUrl);
 				deliveredBody = ok.body;
 				const [hit] = await sink.waitFor(sinkHitsOf(triggerId, '/result'));
-				const item = hit.json;
+				const item = hit.json ?? {};
 				expect(item.mindee).toEqual(
 					expect.objectContaining({
 						inference_id: jobId,
@@ -356,7 +363,7 @@ describe.each(e2eVersions())('n8n %s: Mindee Webhook Trigger', (version) => {
 				);
 
 				process.stdout.write(
-					`${tag} signed result delivered: job=${jobId} delivery=${ok.status} (attempts ${attempts.length}) → execution ${executions[0].id} (${executions[0].mode}, ${executions[0].status}) Result item: mindee.inference_id=${item.mindee.inference_id} alias=${item.mindee.alias} supplier_name=${JSON.stringify(item.supplier_name)} total_amount=${item.total_amount} invoice_number=${item.invoice_number}\n`,
+					`${tag} signed result delivered: job=${jobId} delivery=${ok.status} (attempts ${attempts.length}) → execution ${executions[0].id} (${executions[0].mode}, ${executions[0].status}) Result item: mindee.inference_id=${(item.mindee as ResultMetadata).inference_id} alias=${(item.mindee as ResultMetadata).alias} supplier_name=${JSON.stringify(item.supplier_name)} total_amount=${item.total_amount} invoice_number=${item.invoice_number}\n`,
 				);
 			},
 			TEST_TIMEOUT,
@@ -424,11 +431,12 @@ describe.each(e2eVersions())('n8n %s: Mindee Webhook Trigger', (version) => {
 					answer: expect.any(String),
 				});
 				const [hit] = await sink.waitFor(sinkHitsOf(triggerId, '/result'));
-				expect(hit.json.mindee.inference_id).toBe(inferenceId);
-				expect(hit.json.total_net).toBe(fixtureFields.total_net.value);
+				const result = (hit.json ?? {}) as { mindee?: ResultMetadata; total_net?: unknown };
+				expect(result.mindee?.inference_id).toBe(inferenceId);
+				expect(result.total_net).toBe(fixtureFields.total_net.value);
 
 				process.stdout.write(
-					`${tag} pretty-printed body signed over its raw bytes → ${res.statusCode}; Result item mindee.inference_id=${hit.json.mindee.inference_id} total_net=${hit.json.total_net}\n`,
+					`${tag} pretty-printed body signed over its raw bytes → ${res.statusCode}; Result item mindee.inference_id=${result.mindee?.inference_id} total_net=${result.total_net}\n`,
 				);
 			},
 			TEST_TIMEOUT,
@@ -458,7 +466,7 @@ describe.each(e2eVersions())('n8n %s: Mindee Webhook Trigger', (version) => {
 					body: form,
 				});
 				expect(enqueued.status).toBe(202);
-				const jobId: string = ((await enqueued.json()) as any).job.id;
+				const jobId = ((await enqueued.json()) as { job: MindeeJob }).job.id;
 
 				const { ok } = await waitForDelivery(jobId);
 				expect(JSON.parse(ok.body)).toEqual(expect.objectContaining({ inference_id: jobId }));
@@ -484,11 +492,11 @@ describe.each(e2eVersions())('n8n %s: Mindee Webhook Trigger', (version) => {
 
 				process.stdout.write(
 					`${tag} failure payload → Failed output: ${JSON.stringify({
-						status: hit.json.status,
-						inference_id: hit.json.inference_id,
-						error_code: hit.json.error_code,
-						error_title: hit.json.error_title,
-						alias: hit.json.alias,
+						status: hit.json?.status,
+						inference_id: hit.json?.inference_id,
+						error_code: hit.json?.error_code,
+						error_title: hit.json?.error_title,
+						alias: hit.json?.alias,
 					})}; Result output got nothing; execution ${after[after.length - 1].id} (${after[after.length - 1].status})\n`,
 				);
 			},

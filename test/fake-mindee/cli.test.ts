@@ -1,3 +1,5 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions -- starts the fake server's command line as a child process */
 /**
  * Fake Mindee server CLI (test/fake-mindee/cli.ts): one "listening" line on stdout, flags and env vars,
  * clean stop on SIGTERM.
@@ -5,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { FormData, request } from 'undici';
+import type { FakeJobRecord } from './types';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -69,7 +72,7 @@ it('prints one listening line, applies flags and env vars, and stops on SIGTERM'
   const enq = await request(`${url}/v2/products/extraction/enqueue`, { method: 'POST', body: fd, headers: { authorization: 'md_cli_key' } });
   expect(enq.statusCode).toBe(202);
   await enq.body.dump();
-  const jobs = (await (await request(`${url}/_fake/jobs`)).body.json()) as any[];
+  const jobs = (await (await request(`${url}/_fake/jobs`)).body.json()) as FakeJobRecord[];
   expect(jobs[0].readyAt - jobs[0].enqueuedAt).toBe(1234);
 
   cli.child.kill('SIGTERM');

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * Control routes under /_fake/ (no auth, not rate limited, not recorded) for out-of-process tests,
  * the benchmark and the demo: GET requests / jobs / webhook-deliveries, POST configure / reset.

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * POST /v2/products/{slug}/enqueue (and deprecated /v2/inferences/enqueue): body reading and validation
  * (https://docs.mindee.com/integrations/api-reference). Returns either a job to create or the problem to answer.
@@ -10,7 +11,7 @@ import type { NewJob } from './jobs';
 import { MultipartError, multipartBoundary, parseMultipart, summarizeBase64Text, type UploadSummary } from './multipart';
 import * as problems from './problems';
 import type { FakeState } from './state';
-import type { ModelType, Problem, RecordedRequest } from './types';
+import type { DataSchema, DataSchemaField, ModelType, Problem, RecordedRequest } from './types';
 import { isUuid, parseBool, readBody } from './util';
 
 export interface EnqueueBody {
@@ -46,6 +47,7 @@ export async function readEnqueueBody(req: IncomingMessage, maxFileBytes: number
       };
     } catch (err) {
       if (err instanceof MultipartError) return { fields: [], uploads: [], parseError: err.message, tooLarge: false };
+      // eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- no node here: the fake server's own errors reach its 500 handler
       throw err;
     }
   }
@@ -246,23 +248,24 @@ export function resolveFilename(field: string | undefined, upload: UploadSummary
 }
 
 /** data_schema must be a JSON string `{"replace": {"fields": [...]}}` (https://docs.mindee.com/integrations/api-reference). */
-function checkDataSchema(text: string): any | string {
-  let parsed: any;
+function checkDataSchema(text: string): DataSchema | string {
+  let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
     return 'data_schema must be a valid JSON string';
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return 'data_schema must be a JSON object';
-  const fields = parsed.replace?.fields;
+  const fields = (parsed as { replace?: { fields?: unknown } }).replace?.fields;
   if (!Array.isArray(fields)) return 'data_schema must have the shape {"replace": {"fields": [...]}}';
   const bad = findBadFieldName(fields);
   if (bad !== null) return `invalid field name '${bad}': use [a-z0-9_], not starting or ending with '_'`;
-  return parsed;
+  return parsed as DataSchema;
 }
 
-function findBadFieldName(fields: any[]): string | null {
-  for (const f of fields) {
+function findBadFieldName(fields: unknown[]): string | null {
+  for (const field of fields) {
+    const f = field as Partial<DataSchemaField> | null;
     if (!f || typeof f !== 'object' || typeof f.name !== 'string' || !FIELD_NAME.test(f.name)) return String(f?.name);
     if (Array.isArray(f.nested_fields)) {
       const nested = findBadFieldName(f.nested_fields);

@@ -1,9 +1,10 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * Loading the verbatim Mindee fixtures (test/fixtures/mindee-v2) and rewriting result fixtures for a job.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { FakeModel, ModelType } from './types';
+import type { DataSchema, DataSchemaField, FakeModel, MindeeResultField, ModelType } from './types';
 
 export const FIXTURES_DIR = path.resolve(__dirname, '..', 'fixtures', 'mindee-v2');
 
@@ -23,7 +24,7 @@ export function loadFixtureText(relPath: string): string {
 }
 
 /** A fresh deep copy of a JSON fixture (callers may mutate it). */
-export function loadFixture<T = any>(relPath: string): T {
+export function loadFixture<T = unknown>(relPath: string): T {
   let parsed = jsonCache.get(relPath);
   if (parsed === undefined) {
     parsed = JSON.parse(loadFixtureText(relPath));
@@ -60,7 +61,7 @@ export interface ExtractionOptions {
   confidence: boolean;
   text_context: string | null;
   /** Parsed data_schema (`{replace: {fields: [...]}}`) or null. */
-  data_schema: any | null;
+  data_schema: DataSchema | null;
 }
 
 export interface ResultInput {
@@ -75,12 +76,28 @@ export interface ResultInput {
   options: ExtractionOptions;
 }
 
+/** A result fixture's inference, as rendered for a job (https://docs.mindee.com/integrations/api-reference). */
+export interface RenderedInference {
+  id?: string;
+  job?: { id: string };
+  model?: { id: string };
+  file?: { name: string; alias: string | null; page_count: number; mime_type: string };
+  result?: { fields?: Record<string, MindeeResultField>; raw_text?: unknown; rag?: unknown; [key: string]: unknown };
+  active_options?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export interface RenderedResult {
+  inference?: RenderedInference;
+  [key: string]: unknown;
+}
+
 /**
  * The `{"inference": ...}` body for a job: the fixture with ids, file name/alias rewritten and, for
  * extraction, `active_options` / `raw_text` / `rag` / polygons / confidences matching what was sent.
  */
-export function renderResult(input: ResultInput): Record<string, any> {
-  const body = loadFixture<Record<string, any>>(input.fixture);
+export function renderResult(input: ResultInput): RenderedResult {
+  const body = loadFixture<RenderedResult>(input.fixture);
   const inference = body.inference ?? (body.inference = {});
   inference.id = input.jobId; // https://docs.mindee.com/integrations/polling-for-results: inference id == job id in practice
   inference.job = { id: input.jobId };
@@ -91,14 +108,14 @@ export function renderResult(input: ResultInput): Record<string, any> {
   return body;
 }
 
-function rewriteExtraction(inference: Record<string, any>, opts: ExtractionOptions): void {
+function rewriteExtraction(inference: RenderedInference, opts: ExtractionOptions): void {
   const result = inference.result ?? (inference.result = {});
   if (opts.data_schema) result.fields = fieldsFromSchema(opts.data_schema, result.fields ?? {});
   // https://docs.mindee.com/integrations/api-reference: when polygon / confidence are off, real responses carry `locations: []` / `confidence: null`
   // (fixtures financial_document/default_sample.json, text_context_enabled.json).
   if (!opts.polygon || !opts.confidence) stripFields(result.fields ?? {}, !opts.polygon, !opts.confidence);
-  result.raw_text = opts.raw_text ? loadFixture('products/extraction/raw_texts.json').inference.result.raw_text : null;
-  result.rag = opts.rag ? loadFixture('products/extraction/rag_matched.json').inference.result.rag : null;
+  result.raw_text = opts.raw_text ? loadFixture<RenderedResult>('products/extraction/raw_texts.json').inference?.result?.raw_text : null;
+  result.rag = opts.rag ? loadFixture<RenderedResult>('products/extraction/rag_matched.json').inference?.result?.rag : null;
   const active: Record<string, unknown> = inference.active_options ?? (inference.active_options = {});
   active.raw_text = opts.raw_text;
   active.rag = opts.rag;
@@ -108,8 +125,8 @@ function rewriteExtraction(inference: Record<string, any>, opts: ExtractionOptio
   active.data_schema = { replace: !!opts.data_schema };
 }
 
-function stripFields(fields: Record<string, unknown>, locations: boolean, confidence: boolean): void {
-  const strip = (field: any): void => {
+function stripFields(fields: Record<string, MindeeResultField>, locations: boolean, confidence: boolean): void {
+  const strip = (field: MindeeResultField | null): void => {
     if (!field || typeof field !== 'object') return;
     if (locations && 'locations' in field) field.locations = [];
     if (confidence && 'confidence' in field) field.confidence = null;
@@ -121,9 +138,9 @@ function stripFields(fields: Record<string, unknown>, locations: boolean, confid
 
 /** With data_schema.replace, the fields are those of the schema: reuse the fixture's field of the same
  * name when there is one, else an empty field of the right kind (values are not invented). */
-function fieldsFromSchema(schema: any, fixtureFields: Record<string, unknown>): Record<string, unknown> {
-  const build = (defs: any[], source: Record<string, unknown>): Record<string, unknown> => {
-    const out: Record<string, unknown> = {};
+function fieldsFromSchema(schema: DataSchema, fixtureFields: Record<string, MindeeResultField>): Record<string, MindeeResultField> {
+  const build = (defs: DataSchemaField[], source: Record<string, MindeeResultField>): Record<string, MindeeResultField> => {
+    const out: Record<string, MindeeResultField> = {};
     for (const def of defs) {
       if (!def || typeof def.name !== 'string') continue;
       if (source && def.name in source) {
@@ -140,4 +157,14 @@ function fieldsFromSchema(schema: any, fixtureFields: Record<string, unknown>): 
   };
   const defs = schema?.replace?.fields;
   return build(Array.isArray(defs) ? defs : [], fixtureFields);
+}
+
+/** Mindee's published X-Signature test vector, read from SOURCES.md where it is recorded with its
+ * source (mindee-api-nodejs): the HMAC-SHA256 key, the fixture it signs (`\r` and `\n` removed) and
+ * the signature. */
+export function signatureTestVector(): { key: string; fixture: string; signature: string } {
+  const sources = loadFixtureText('SOURCES.md');
+  const match = /`v2\/(products\/[^`]+\.json)`[^`]*?HMAC test vector: HMAC-SHA256 with key\s+`([^`]+)`[\s\S]*?gives\s+`([0-9a-f]{64})`/.exec(sources);
+  if (!match) throw new Error('SOURCES.md no longer records the X-Signature test vector');
+  return { fixture: match[1], key: match[2], signature: match[3] };
 }

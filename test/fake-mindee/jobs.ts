@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * Job store and lifecycle: Processing until readyAt, then Processed or Failed on a timer, which also
  * starts webhook delivery (https://docs.mindee.com/integrations/polling-for-results, https://docs.mindee.com/integrations/webhooks). Renders the job JSON and the result / failure bodies.

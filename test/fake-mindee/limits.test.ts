@@ -1,35 +1,41 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * Fake Mindee server: rate limits (https://docs.mindee.com/integrations/technical-limitations), fault knobs and the /_fake/ control routes.
  */
 import { FormData, request } from 'undici';
+import type { MindeeJob, MindeeProblem } from '../../nodes/Mindee/shared/types';
 import { startFakeMindee, type FakeMindee } from './server';
+import type { FakeJobRecord, RecordedRequest } from './types';
+
+/** A Mindee answer as these tests read it: a job or a problem, whichever the test expects. */
+type Answer = { status: number; headers: Record<string, string | string[] | undefined>; body: { job: MindeeJob } & MindeeProblem };
 
 const PDF = Buffer.from('%PDF-1.4\n%%EOF\n');
 const MODEL = 'b3274545-bb22-bb22-991e-9ca0639829a3';
 
 let fake: FakeMindee;
 
-async function get(path: string): Promise<{ status: number; headers: Record<string, any>; body: any }> {
+async function get(path: string): Promise<Answer> {
   const res = await request(`${fake.url}${path}`, { headers: { authorization: fake.apiKey } });
   const text = await res.body.text();
   return { status: res.statusCode, headers: res.headers, body: text ? JSON.parse(text) : null };
 }
 
-async function enqueue(): Promise<{ status: number; headers: Record<string, any>; body: any }> {
+async function enqueue(): Promise<Answer> {
   const fd = new FormData();
   fd.append('model_id', MODEL);
   fd.append('file', new Blob([PDF]), 'a.pdf');
   const res = await request(`${fake.url}/v2/products/extraction/enqueue`, { method: 'POST', body: fd, headers: { authorization: fake.apiKey } });
-  return { status: res.statusCode, headers: res.headers, body: await res.body.json() };
+  return { status: res.statusCode, headers: res.headers, body: (await res.body.json()) as Answer['body'] };
 }
 
-async function control(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function control<T = unknown>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: T }> {
   const res = await request(`${fake.url}/_fake/${path}`, {
     method,
     body: body === undefined ? undefined : JSON.stringify(body),
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
   });
-  return { status: res.statusCode, body: await res.body.json() };
+  return { status: res.statusCode, body: (await res.body.json()) as T };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -172,12 +178,12 @@ describe('control routes (/_fake/)', () => {
     expect((await control('POST', 'configure', { processingMs: 5000, rateLimits: { postPerMinute: 1, getPerMinute: 100 } })).body).toEqual({ ok: true });
     const { body } = await enqueue();
     expect((await enqueue()).status).toBe(429);
-    const jobs = await control('GET', 'jobs');
+    const jobs = await control<FakeJobRecord[]>('GET', 'jobs');
     expect(jobs.body).toHaveLength(1);
     expect(jobs.body[0]).toMatchObject({ id: body.job.id, status: 'Processing', pollCount: 0 });
     expect(jobs.body[0].readyAt - jobs.body[0].enqueuedAt).toBe(5000);
-    const requests = await control('GET', 'requests');
-    expect(requests.body.map((r: any) => r.status)).toEqual([202, 429]);
+    const requests = await control<RecordedRequest[]>('GET', 'requests');
+    expect(requests.body.map((r) => r.status)).toEqual([202, 429]);
     expect((await control('GET', 'webhook-deliveries')).body).toEqual([]);
     expect((await control('POST', 'reset')).body).toEqual({ ok: true });
     expect((await control('GET', 'jobs')).body).toEqual([]);

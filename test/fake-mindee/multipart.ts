@@ -286,6 +286,6 @@ export function summarizeBase64Text(field: string, text: string, maxBytes: numbe
   const sink = new Base64Sink(new FileSink(summary, maxBytes));
   for (let i = 0; i < text.length; i += 1 << 20) sink.write(Buffer.from(text.slice(i, i + (1 << 20)), 'latin1'));
   sink.end();
-  if (/[^\x00-\xff]/.test(text)) summary.invalidBase64 = true;
+  if (/[\u0100-\uffff]/.test(text)) summary.invalidBase64 = true; // a character beyond Latin-1
   return summary;
 }

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * The Mindee V2 API routes (https://docs.mindee.com/integrations/api-reference): routing, auth, rate limits and faults, and recording of every
  * API request. Control routes (/_fake/*) live in control.ts.

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * Behaviour of the fake Mindee V2 server (test/fake-mindee) against Mindee's documentation:
  * auth, enqueue validation and 202 shape, job lifecycle (200 → 302 + JSON body), rewritten results,
@@ -5,7 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { FormData, request } from 'undici';
+import type { MindeeInference, MindeeJob, MindeeProblem, ModelSearchPage } from '../../nodes/Mindee/shared/types';
 import { defaultModels } from './fixtures';
+import type { DataSchema, MindeeResultField } from './types';
 import { loadFixture, startFakeMindee, type FakeMindee } from './server';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
@@ -25,25 +28,29 @@ const HOOK_B = '22222222-bbbb-4bbb-8bbb-222222222222';
 
 let fake: FakeMindee;
 
+/** A Mindee answer as these tests read it: each route sends one of a job, an inference, a model
+ * listing or a problem, and each test reads the one it expects. */
+type ReplyBody = { job: MindeeJob; inference: MindeeInference & { result: { fields: Record<string, MindeeResultField>; raw_text: unknown } } } & ModelSearchPage & MindeeProblem;
+
 interface Reply {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: any;
+  body: ReplyBody;
 }
 
-async function call(method: 'GET' | 'POST', path: string, opts: { auth?: string | null; body?: any; headers?: Record<string, string> } = {}): Promise<Reply> {
+async function call(method: 'GET' | 'POST', path: string, opts: { auth?: string | null; body?: FormData | string; headers?: Record<string, string> } = {}): Promise<Reply> {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   const auth = opts.auth === undefined ? fake.apiKey : opts.auth;
   if (auth !== null) headers.authorization = auth;
   const res = await request(`${fake.url}${path}`, { method, headers, body: opts.body });
   const text = await res.body.text();
-  let body: any = text;
+  let body: unknown = text;
   try {
     body = JSON.parse(text);
   } catch {
     // keep text
   }
-  return { status: res.statusCode, headers: res.headers, body };
+  return { status: res.statusCode, headers: res.headers, body: body as ReplyBody };
 }
 
 function form(fields: Record<string, string | string[]>, file?: { bytes: Buffer; name: string } | null): FormData {
@@ -133,7 +140,7 @@ describe('enqueue', () => {
   ])('answers 202 with a job shaped like job/ok_processing.json for %s %s', async (slug, modelId, path) => {
     const r = await enqueue(slug, { model_id: modelId, alias: 'my-alias' }, { bytes: PDF, name: 'invoice.pdf' }, path);
     expect(r.status).toBe(202);
-    const fixture = loadFixture('job/ok_processing.json');
+    const fixture = loadFixture<{ job: MindeeJob }>('job/ok_processing.json');
     expect(Object.keys(r.body)).toEqual(['job']);
     expect(Object.keys(r.body.job)).toEqual(Object.keys(fixture.job));
     const job = r.body.job;
@@ -198,7 +205,7 @@ describe('enqueue', () => {
     expect(none.body.code).toMatch(/^400-/);
     const several = await enqueue('extraction', { model_id: MODEL.extraction, url: 'https://example.com/a.pdf' });
     expect(several.status).toBe(422);
-    expect(several.body.errors.map((e: any) => e.pointer).sort()).toEqual(['#/file', '#/url']);
+    expect(several.body.errors.map((e) => e.pointer).sort()).toEqual(['#/file', '#/url']);
   });
 
   it('accepts https URLs only, naming the job after the last path segment', async () => {
@@ -314,7 +321,7 @@ describe('job lifecycle and results', () => {
     expect(done.headers.location).toBe(resultUrl);
     expect(done.body.job).toMatchObject({ id, status: 'Processed', result_url: resultUrl, error: null, webhooks: [] });
     expect(done.body.job.completed_at).toMatch(MICRO_NO_TZ);
-    expect(Object.keys(done.body.job)).toEqual(Object.keys(loadFixture('job/ok_processed_webhooks_ok.json').job));
+    expect(Object.keys(done.body.job)).toEqual(Object.keys(loadFixture<{ job: MindeeJob }>('job/ok_processed_webhooks_ok.json').job));
 
     const res = await call('GET', `/v2/products/extraction/results/${id}`);
     expect(res.status).toBe(200);
@@ -324,9 +331,9 @@ describe('job lifecycle and results', () => {
     expect(inf.model).toEqual({ id: MODEL.extraction });
     expect(inf.file).toMatchObject({ name: 'invoice.pdf', alias: 'inv-1', mime_type: 'application/pdf' });
     expect(inf.active_options).toEqual({ raw_text: true, rag: false, polygon: true, confidence: false, text_context: false, data_schema: { replace: false } });
-    expect(inf.result.raw_text).toEqual(loadFixture('products/extraction/raw_texts.json').inference.result.raw_text);
+    expect(inf.result.raw_text).toEqual(loadFixture<{ inference: { result: { raw_text: unknown } } }>('products/extraction/raw_texts.json').inference.result.raw_text);
     expect(inf.result.rag).toBeNull();
-    expect(inf.result.fields.date.locations.length).toBeGreaterThan(0);
+    expect(inf.result.fields.date.locations?.length).toBeGreaterThan(0);
     expect(inf.result.fields.date.confidence).toBeNull();
     expect(inf.result.fields.date.value).toBe('2019-02-11');
 
@@ -362,12 +369,12 @@ describe('job lifecycle and results', () => {
 
   it('builds fields from a data_schema replace', async () => {
     fake.configure({ processingMs: 0 });
-    const schema = loadFixture('products/extraction/data_schema_replace_param.json');
+    const schema = loadFixture<DataSchema>('products/extraction/data_schema_replace_param.json');
     const id = (await enqueue('extraction', { model_id: MODEL.extraction, data_schema: JSON.stringify(schema) })).body.job.id;
     await new Promise((r) => setTimeout(r, 20));
     const inf = (await call('GET', `/v2/products/extraction/results/${id}`)).body.inference;
-    expect(inf.active_options.data_schema).toEqual({ replace: true });
-    expect(Object.keys(inf.result.fields)).toEqual(schema.replace.fields.map((f: any) => f.name));
+    expect(inf.active_options?.data_schema).toEqual({ replace: true });
+    expect(Object.keys(inf.result.fields)).toEqual(schema.replace.fields.map((f) => f.name));
   });
 
   it.each(['classification', 'crop', 'ocr', 'split'] as const)('serves the %s fixture with rewritten ids', async (slug) => {
@@ -431,7 +438,7 @@ describe('job lifecycle and results', () => {
     const id = (await enqueue('extraction', { model_id: MODEL.extraction })).body.job.id;
     const r = await waitProcessed(id);
     expect(r.status).toBe(200);
-    expect(r.body.job).toMatchObject({ status: 'Failed', result_url: null, error: loadFixture('errors/webhook_error_500_failed.json').error });
+    expect(r.body.job).toMatchObject({ status: 'Failed', result_url: null, error: loadFixture<{ error: MindeeProblem }>('errors/webhook_error_500_failed.json').error });
     expect(r.body.job.completed_at).toMatch(MICRO_NO_TZ);
     expect(fake.jobs.get(id)!.status).toBe('Failed');
     expect((await call('GET', `/v2/products/extraction/results/${id}`)).status).toBe(404);
@@ -444,21 +451,21 @@ describe('GET /v2/search/models', () => {
     const r = await call('GET', '/v2/search/models');
     expect(r.status).toBe(200);
     expect(r.body.pagination).toEqual({ per_page: 50, page: 1, total_items: 7, total_pages: 1, total_items_unfiltered: null });
-    const fixture = loadFixture('search/models.json');
+    const fixture = loadFixture<ModelSearchPage>('search/models.json');
     expect(r.body.models.slice(0, 2)).toEqual(fixture.models.slice(0, 2));
-    const split = r.body.models.find((m: any) => m.id === MODEL.split);
-    expect(split.webhooks).toEqual([{ id: HOOK_A, name: 'mine', url: 'https://example.com/hook' }]);
+    const split = r.body.models.find((m) => m.id === MODEL.split);
+    expect(split?.webhooks).toEqual([{ id: HOOK_A, name: 'mine', url: 'https://example.com/hook' }]);
     expect(JSON.stringify(r.body)).not.toContain('topsecret');
     // The fixture's last model has no webhooks key at all.
-    expect(r.body.models.find((m: any) => m.id === 'e14e0923-ee55-ee55-a335-8d2110917d7b')).not.toHaveProperty('webhooks');
-    expect(r.body.models.map((m: any) => m.model_type).sort()).toEqual(['classification', 'crop', 'extraction', 'extraction', 'extraction', 'ocr', 'split']);
+    expect(r.body.models.find((m) => m.id === 'e14e0923-ee55-ee55-a335-8d2110917d7b')).not.toHaveProperty('webhooks');
+    expect(r.body.models.map((m) => m.model_type).sort()).toEqual(['classification', 'crop', 'extraction', 'extraction', 'extraction', 'ocr', 'split']);
   });
 
   it('filters by name (case-insensitive substring) and model_type (exact)', async () => {
     const byName = await call('GET', '/v2/search/models?name=WEBHOOKS%20KEY');
-    expect(byName.body.models.map((m: any) => m.id)).toEqual(['e14e0923-ee55-ee55-a335-8d2110917d7b']);
+    expect(byName.body.models.map((m) => m.id)).toEqual(['e14e0923-ee55-ee55-a335-8d2110917d7b']);
     const byType = await call('GET', '/v2/search/models?model_type=extraction&name=without');
-    expect(byType.body.models.map((m: any) => m.name)).toEqual(['Extraction Without Webhooks', 'Extraction Without Webhooks Key']);
+    expect(byType.body.models.map((m) => m.name)).toEqual(['Extraction Without Webhooks', 'Extraction Without Webhooks Key']);
     expect(byType.body.pagination.total_items).toBe(2);
     const partialType = await call('GET', '/v2/search/models?model_type=extract');
     expect(partialType.body.models).toEqual([]);

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * A fake Mindee V2 API server for tests, benchmarks and the local demo, built from Mindee's
  * documentation (https://docs.mindee.com/integrations/api-reference), quirks included.

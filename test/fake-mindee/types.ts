@@ -155,3 +155,29 @@ export interface Problem {
   code: string;
   errors: { pointer: string | null; detail: string }[];
 }
+
+/** A field of an extraction result as Mindee sends it and the fixtures hold it
+ * (https://docs.mindee.com/integrations/api-reference): a simple field has `value`, a list field
+ * `items`, an object field `fields`. */
+export interface MindeeResultField {
+  value?: string | number | boolean | null;
+  items?: MindeeResultField[];
+  fields?: Record<string, MindeeResultField>;
+  locations?: unknown[];
+  confidence?: string | null;
+  [key: string]: unknown;
+}
+
+/** A field definition of an enqueue's `data_schema` (https://docs.mindee.com/integrations/api-reference). */
+export interface DataSchemaField {
+  name: string;
+  type?: string;
+  is_array?: boolean;
+  nested_fields?: DataSchemaField[];
+  [key: string]: unknown;
+}
+
+/** `data_schema`: `{"replace": {"fields": [...]}}`. */
+export interface DataSchema {
+  replace: { fields: DataSchemaField[] };
+}

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * Fake Mindee server: the streaming multipart parser (chunk boundaries, filename*, base64 fields,
  * limits) and large uploads through the server (hashed, not kept; size limit answered 413).
@@ -5,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { FormData, request } from 'undici';
+import type { MindeeJob, MindeeProblem } from '../../nodes/Mindee/shared/types';
 import { MultipartError, parseMultipart, type MultipartOptions } from './multipart';
 import { sniffMime } from './fileSniffing';
 import { startFakeMindee, type FakeMindee } from './server';
@@ -92,7 +94,7 @@ describe('uploads through the server', () => {
       body: `--${BOUNDARY}\r\nContent-Disposition: form-data; name="model_id"\r\n\r\n${MODEL}`,
     });
     expect(res.statusCode).toBe(400);
-    expect(((await res.body.json()) as any).code).toMatch(/^400-/);
+    expect(((await res.body.json()) as MindeeProblem).code).toMatch(/^400-/);
   });
 
   it('accepts urlencoded and JSON bodies with url / file_base64 (FastAPI forms; OAS JSON body)', async () => {
@@ -102,14 +104,14 @@ describe('uploads through the server', () => {
       body: new URLSearchParams({ model_id: MODEL, url: 'https://example.com/x/scan.jpg' }).toString(),
     });
     expect(urlencoded.statusCode).toBe(202);
-    expect(((await urlencoded.body.json()) as any).job.filename).toBe('scan.jpg');
+    expect(((await urlencoded.body.json()) as { job: MindeeJob }).job.filename).toBe('scan.jpg');
     const json = await request(`${fake.url}/v2/products/extraction/enqueue`, {
       method: 'POST',
       headers: { authorization: fake.apiKey, 'content-type': 'application/json' },
       body: JSON.stringify({ model_id: MODEL, file_base64: B64_SOURCE.toString('base64'), webhook_ids: [], rag: false }),
     });
     expect(json.statusCode).toBe(202);
-    expect(((await json.body.json()) as any).job.filename).toBe('document.jpg');
+    expect(((await json.body.json()) as { job: MindeeJob }).job.filename).toBe('document.jpg');
   });
 
   it('hashes an 8 MB upload while streaming it', async () => {

@@ -1,3 +1,5 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions -- runs openssl for a throw-away certificate */
 /**
  * Fake Mindee server: signed webhook delivery (https://docs.mindee.com/integrations/webhooks), the SDK's HMAC test vector, and HTTPS
  * (the fake served over TLS, webhooks to a self-signed receiver).
@@ -11,6 +13,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Agent, FormData, request } from 'undici';
+import type { MindeeJob, MindeeProblem } from '../../nodes/Mindee/shared/types';
+import { signatureTestVector } from './fixtures';
 import { loadFixture, loadFixtureText, signBody, startFakeMindee, type FakeMindee } from './server';
 
 const PDF = Buffer.from('%PDF-1.4\n%%EOF\n');
@@ -58,12 +62,12 @@ class Receiver {
 let fake: FakeMindee;
 let receiver: Receiver;
 
-async function enqueue(fields: Record<string, string>): Promise<any> {
+async function enqueue(fields: Record<string, string>): Promise<MindeeJob> {
   const fd = new FormData();
   for (const [k, v] of Object.entries(fields)) fd.append(k, v);
   fd.append('file', new Blob([PDF]), 'hooked.pdf');
   const res = await request(`${fake.url}/v2/products/extraction/enqueue`, { method: 'POST', body: fd, headers: { authorization: fake.apiKey } });
-  const body = (await res.body.json()) as any;
+  const body = (await res.body.json()) as { job: MindeeJob };
   expect(res.statusCode).toBe(202);
   return body.job;
 }
@@ -101,9 +105,11 @@ beforeEach(() => {
 
 describe('HMAC signature', () => {
   it('signs the SDK test vector: standard_field_types.json without \\r\\n', () => {
-    const body = loadFixtureText('products/extraction/standard_field_types.json').replace(/[\r\n]/g, '');
-    expect(signBody('ogNjY44MhvKPGTtVsI8zG82JqWQa68woYQH', body)).toBe('e51bdf80f1a08ed44ee161100fc30a25cb35b4ede671b0a575dc9064a3f5dbf1');
-    expect(signBody('ogNjY44MhvKPGTtVsI8zG82JqWQa68woYQH', Buffer.from(body))).toBe('e51bdf80f1a08ed44ee161100fc30a25cb35b4ede671b0a575dc9064a3f5dbf1');
+    const vector = signatureTestVector();
+    expect(vector.fixture).toBe('products/extraction/standard_field_types.json');
+    const body = loadFixtureText(vector.fixture).replace(/[\r\n]/g, '');
+    expect(signBody(vector.key, body)).toBe(vector.signature);
+    expect(signBody(vector.key, Buffer.from(body))).toBe(vector.signature);
   });
 });
 
@@ -131,9 +137,9 @@ describe('webhook delivery', () => {
     expect(fake.webhookDeliveries[0]).toMatchObject({ webhookId: HOOK, url: `${receiver.url}/hook?token=abc`, status: 200, body: text, signature: got.headers['x-signature'] });
 
     const polled = await request(`${fake.url}/v2/jobs/${job.id}?redirect=false`, { headers: { authorization: fake.apiKey } });
-    const polledJob = ((await polled.body.json()) as any).job;
+    const polledJob = ((await polled.body.json()) as { job: MindeeJob }).job;
     expect(polledJob.webhooks).toEqual([{ id: HOOK, created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/), status: 'Processed', error: null }]);
-    expect(Object.keys(polledJob.webhooks[0])).toEqual(Object.keys(loadFixture('job/ok_processed_webhooks_ok.json').job.webhooks[0]));
+    expect(Object.keys(polledJob.webhooks[0])).toEqual(Object.keys(loadFixture<{ job: MindeeJob }>('job/ok_processed_webhooks_ok.json').job.webhooks[0]));
   });
 
   it('sends the failure payload for a failed job', async () => {
@@ -143,7 +149,7 @@ describe('webhook delivery', () => {
     const got = receiver.received[0];
     expect(got.headers['x-signature']).toBe(createHmac('sha256', SECRET).update(got.body).digest('hex'));
     const payload = JSON.parse(got.body.toString('utf8'));
-    const fixture = loadFixture('errors/webhook_error_500_failed.json');
+    const fixture = loadFixture<{ error: MindeeProblem }>('errors/webhook_error_500_failed.json');
     expect(Object.keys(payload)).toEqual(Object.keys(fixture));
     expect(payload).toMatchObject({ inference_id: job.id, model_id: MODEL, file_name: 'hooked.pdf', file_alias: null, error: fixture.error });
     expect(payload.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
@@ -157,7 +163,7 @@ describe('webhook delivery', () => {
     expect(receiver.received).toHaveLength(3);
     expect(new Set(receiver.received.map((r) => r.body.toString())).size).toBe(1);
     const polled = await request(`${fake.url}/v2/jobs/${job.id}?redirect=false`, { headers: { authorization: fake.apiKey } });
-    expect(((await polled.body.json()) as any).job.webhooks[0]).toMatchObject({ status: 'Processed', error: null });
+    expect(((await polled.body.json()) as { job: MindeeJob }).job.webhooks[0]).toMatchObject({ status: 'Processed', error: null });
   });
 
   it('gives up after the last attempt, does not follow redirects, and marks the webhook Failed', async () => {
@@ -169,7 +175,7 @@ describe('webhook delivery', () => {
     expect(receiver.received.map((r) => r.url)).toEqual(['/hook?token=abc', '/hook?token=abc', '/hook?token=abc']);
     const polled = await request(`${fake.url}/v2/jobs/${job.id}`, { headers: { authorization: fake.apiKey } });
     expect(polled.statusCode).toBe(302);
-    const entry = ((await polled.body.json()) as any).job.webhooks[0];
+    const entry = ((await polled.body.json()) as { job: MindeeJob }).job.webhooks[0];
     expect(entry).toMatchObject({ id: HOOK, status: 'Failed', error: { status: expect.any(Number), code: expect.any(String), title: expect.any(String) } });
   });
 
@@ -207,28 +213,36 @@ describe('webhook delivery', () => {
   });
 });
 
+/** Whether openssl (which makes the throw-away certificate) is installed: without it the HTTPS tests
+ * are reported as skipped. */
+const opensslAvailable = (() => {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const itWithOpenssl = opensslAvailable ? it : it.skip;
+
 describe('HTTPS', () => {
   let dir: string;
-  let tls: { key: Buffer; cert: Buffer } | null = null;
+  let tls: { key: Buffer; cert: Buffer };
 
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'fake-mindee-tls-'));
-    try {
-      execFileSync('openssl', [
-        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-        '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-        '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
-      ], { stdio: 'ignore' });
-      tls = { key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) };
-    } catch {
-      tls = null; // no openssl: the HTTPS tests below are reported as skipped-by-assertion
-    }
+    if (!opensslAvailable) return;
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+      '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
+    ], { stdio: 'ignore' });
+    tls = { key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) };
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('delivers to a self-signed HTTPS receiver unless webhookTlsRejectUnauthorized', async () => {
-    if (!tls) return console.warn('openssl unavailable: HTTPS webhook test not run');
+  itWithOpenssl('delivers to a self-signed HTTPS receiver unless webhookTlsRejectUnauthorized', async () => {
     const secure = await new Receiver().start(tls);
     try {
       fake.configure({ webhookRetryDelaysMs: [], webhooks: [{ id: HOOK, url: `${secure.url}/tls`, secret: SECRET, modelId: MODEL }] });
@@ -247,8 +261,7 @@ describe('HTTPS', () => {
     }
   });
 
-  it('serves the API over HTTPS when given tls', async () => {
-    if (!tls) return console.warn('openssl unavailable: HTTPS server test not run');
+  itWithOpenssl('serves the API over HTTPS when given tls', async () => {
     const secureFake = await startFakeMindee({ tls, processingMs: 10 });
     const dispatcher = new Agent({ connect: { rejectUnauthorized: false } });
     try {
@@ -258,7 +271,7 @@ describe('HTTPS', () => {
       fd.append('file', new Blob([PDF]), 'a.pdf');
       const res = await request(`${secureFake.url}/v2/products/extraction/enqueue`, { method: 'POST', body: fd, headers: { authorization: secureFake.apiKey }, dispatcher });
       expect(res.statusCode).toBe(202);
-      const job = ((await res.body.json()) as any).job;
+      const job = ((await res.body.json()) as { job: MindeeJob }).job;
       expect(job.polling_url).toBe(`${secureFake.url}/v2/jobs/${job.id}`);
     } finally {
       await dispatcher.close();

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * Signed webhook delivery (https://docs.mindee.com/integrations/webhooks): POST of the compact JSON body, `X-Signature` = lowercase hex
  * HMAC-SHA256 of the exact body bytes keyed with the webhook's secret, `Content-Type: application/json`.

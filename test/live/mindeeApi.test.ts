@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * The node against the real Mindee API (`npm run test:live`; not part of `npm test`): Model → Search,
  * Extraction → Enqueue & Poll, and Enqueue followed by Job → Get Status and Job → Get Result, run by

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * Proves the node test harness with n8n's own behaviour, independent of the Mindee node: inline node
  * and credential types run through n8n-core's WorkflowExecute, real requests through n8n-core's

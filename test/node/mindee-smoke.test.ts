@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * Smoke test of the Mindee node through n8n-core's execution engine against the fake Mindee server:
  * enqueue a PDF, poll until processed, return the raw result.

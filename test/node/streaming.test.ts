@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * Files kept in n8n's filesystem binary store are streamed to Mindee, not loaded: the fake must
  * receive the exact bytes, and a retried upload (429) must send them again in full.

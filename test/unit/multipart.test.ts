@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 import { Readable } from 'stream';
 
 import { buildMultipartBody, type BinaryStream, type MultipartBody } from '../../nodes/Mindee/shared/transport/multipart';

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /** Exact simplified output for extraction results, derived by reading the saved Mindee fixtures. */
 import { readFileSync } from 'fs';
 import type { IDataObject } from 'n8n-workflow';
@@ -5,6 +6,7 @@ import { join } from 'path';
 
 import { shapeInference } from '../../nodes/Mindee/shared/output/shapeInference';
 import type { MindeeInference } from '../../nodes/Mindee/shared/types';
+import { withoutKey } from '../withoutKey';
 
 const EXTRACTION_DIR = join(__dirname, '../fixtures/mindee-v2/products/extraction');
 
@@ -219,7 +221,7 @@ describe('modes', () => {
 
 	it('carries the alias and a missing job id through to the metadata', () => {
 		const inference = loadInference('standard_field_types.json');
-		const { job: _job, ...withoutJob } = inference;
+		const withoutJob = withoutKey(inference, 'job');
 		const aliased = {
 			...withoutJob,
 			file: { ...inference.file, alias: 'PO-1234' },

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * Every saved Mindee result, shaped in every mode: nothing throws, raw is untouched, and each value of
  * each extraction (top level or chained) sits where the simplified output promises.

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /** Confidence review routing: documents with a field under the threshold go to "Needs review". */
 import { readFileSync } from 'fs';
 import type { IDataObject } from 'n8n-workflow';

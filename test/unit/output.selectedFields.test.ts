@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * The Selected Fields output and the compact output an AI agent gets (shapeInference.ts,
  * selectFields.ts), on the saved Mindee invoice fixture.

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /** "Split a list field into items": one item per row, the document's other fields beside it. */
 import { readFileSync } from 'fs';
 import type { IDataObject } from 'n8n-workflow';
@@ -6,6 +7,7 @@ import { join } from 'path';
 import { shapeInference } from '../../nodes/Mindee/shared/output/shapeInference';
 import type { MindeeProduct } from '../../nodes/Mindee/shared/products';
 import type { MindeeInference } from '../../nodes/Mindee/shared/types';
+import { withoutKey } from '../withoutKey';
 
 const PRODUCTS_DIR = join(__dirname, '../fixtures/mindee-v2/products');
 
@@ -228,7 +230,7 @@ describe('splitting edge cases', () => {
 describe('splitting utility results', () => {
 	it('gives one item per split, with the split count beside it', () => {
 		const rows = split(loadInference('split/split_multiple.json'), 'splits', 'split');
-		expect(rows.map(({ mindee: _metadata, ...row }) => row)).toEqual([
+		expect(rows.map((row) => withoutKey(row, 'mindee'))).toEqual([
 			{
 				splits__page_start: 0,
 				splits__page_end: 0,

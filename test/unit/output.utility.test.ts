@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /** Classification, split, crop and OCR results in simplified mode. */
 import { readFileSync } from 'fs';
 import type { IDataObject } from 'n8n-workflow';
@@ -6,6 +7,7 @@ import { join } from 'path';
 import { shapeInference } from '../../nodes/Mindee/shared/output/shapeInference';
 import type { MindeeProduct } from '../../nodes/Mindee/shared/products';
 import type { MindeeInference } from '../../nodes/Mindee/shared/types';
+import { withoutKey } from '../withoutKey';
 
 const PRODUCTS_DIR = join(__dirname, '../fixtures/mindee-v2/products');
 
@@ -21,7 +23,7 @@ function simplify(name: string, product: MindeeProduct): IDataObject {
 	return items[0];
 }
 
-const withoutMetadata = ({ mindee: _metadata, ...rest }: IDataObject) => rest;
+const withoutMetadata = (item: IDataObject) => withoutKey(item, 'mindee');
 
 describe('classification', () => {
 	it('puts the document type at the top level, for a Switch node', () => {

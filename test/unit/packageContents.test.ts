@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * What n8n installs: `npm pack` and `npm publish` must ship the built nodes, credentials and icons,
  * the README, the license and package.json, and nothing else (no sources, tests, fixtures or

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import type { INode } from 'n8n-workflow';

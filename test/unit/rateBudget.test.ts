@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- Node-side test code: never shipped, needs Node's APIs */
 import { budgetFor, SlidingWindowLimiter } from '../../nodes/Mindee/shared/transport/rateBudget';
 import {
 	attemptTimeoutMs,

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * The trigger's webhook() with a hand-made IWebhookFunctions: status codes, routing and filters.
  * The real HTTPS path through n8n is covered by the end-to-end tests.
@@ -8,9 +9,10 @@ import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { MindeeTrigger } from '../../nodes/Mindee/MindeeTrigger.node';
 import { computeSignature } from '../../nodes/Mindee/trigger/delivery';
+import { madeUpSecret } from '../madeUpSecret';
 
 const fixtures = join(__dirname, '../fixtures/mindee-v2');
-const SECRET = 'test-signing-secret-0123456789';
+const SECRET = madeUpSecret('test-signing-secret-', '0123456789');
 
 const resultBody = Buffer.from(JSON.stringify(JSON.parse(readFileSync(join(fixtures, 'products/extraction/financial_document/complete_with_coordinates.json'), 'utf8'))));
 const failureBody = Buffer.from(JSON.stringify(JSON.parse(readFileSync(join(fixtures, 'errors/webhook_error_500_failed.json'), 'utf8'))));

@@ -1,15 +1,18 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
 import { computeSignature, failureItem, filteredOutReason, isValidSignature, parsePayload } from '../../nodes/Mindee/trigger/delivery';
+import { signatureTestVector } from '../fake-mindee/fixtures';
 
 const fixtures = join(__dirname, '../fixtures/mindee-v2');
 
 describe('X-Signature', () => {
 	// Mindee's own test vector (fixtures SOURCES.md, from mindee-api-nodejs localResponse.spec.ts).
-	const secret = 'ogNjY44MhvKPGTtVsI8zG82JqWQa68woYQH';
-	const body = Buffer.from(readFileSync(join(fixtures, 'products/extraction/standard_field_types.json'), 'utf8').replace(/[\r\n]/g, ''));
-	const expected = 'e51bdf80f1a08ed44ee161100fc30a25cb35b4ede671b0a575dc9064a3f5dbf1';
+	const vector = signatureTestVector();
+	const secret = vector.key;
+	const body = Buffer.from(readFileSync(join(fixtures, vector.fixture), 'utf8').replace(/[\r\n]/g, ''));
+	const expected = vector.signature;
 
 	it('matches Mindee\'s published test vector', () => {
 		expect(computeSignature(secret, body)).toBe(expected);

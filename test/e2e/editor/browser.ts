@@ -1,3 +1,5 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions -- runs the Chromium install script */
 /**
  * Debian's Chromium driven by playwright-core (no Playwright browser download: only the npm and
  * Debian registries are reachable). `ensureChromium()` installs it with apt-get when missing
@@ -41,6 +43,7 @@ export function ensureChromium(): string {
 			timeout: 15 * 60_000,
 		});
 	} catch (error) {
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- no node here: the harness's error, naming the script
 		throw new Error(`${script} failed: ${(error as Error).message}`);
 	}
 	const found = /^CHROMIUM=(.+)$/m.exec(output)?.[1]?.trim();
@@ -95,6 +98,7 @@ export async function launchEditor(args: {
 		};
 	} catch (error) {
 		await browser.close().catch(() => undefined);
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- no node here: the harness's error, after closing the browser
 		throw error;
 	}
 }

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * The same local n8n as `npm start` (scripts/start.ts), for the browser test and
  * `scripts/screenshots.ts`: the packed package installed as a community node, the fake Mindee server,
@@ -162,6 +163,7 @@ export async function startDemoInstance(options: DemoInstanceOptions = {}): Prom
 		};
 	} catch (error) {
 		await stop();
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- no node here: the harness's error, after stopping n8n
 		throw error;
 	}
 }

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * What a user does in the n8n editor with this package, step by step, with what they should see
  * checked at each step. Shared by the browser test (test/e2e/editor.e2e.test.ts, one `it` per step)
@@ -14,11 +15,12 @@ import * as path from 'path';
 import type { Page } from 'playwright-core';
 
 import { triggerProperties } from '../../../nodes/Mindee/trigger/description';
-import type { RecordedRequest } from '../../fake-mindee/types';
+import type { MindeeResultField, RecordedRequest } from '../../fake-mindee/types';
 import { REPO_ROOT } from '../harness';
 import { ConsoleWatch } from './consoleWatch';
 import { DEMO_INVOICES, DEMO_MODEL_ID, type DemoInstance } from './demoInstance';
 import { Canvas, CredentialsPage, NodePanel, waitUntil } from './pages';
+import { madeUpSecret } from '../../madeUpSecret';
 
 export const SCREENSHOTS = {
 	credential: 'credential.png',
@@ -101,7 +103,7 @@ export const EXPECTED_OPERATIONS: Record<string, string[]> = {
 	Model: ['Search'],
 };
 
-const WRONG_API_KEY = 'md_wrong_key_editor_e2e';
+const WRONG_API_KEY = madeUpSecret('md_wrong_key_', 'editor_e2e');
 const EXTRACTION_FIXTURE = 'products/extraction/financial_document/complete_with_coordinates.json';
 
 export class AssertionFailure extends Error {}
@@ -400,8 +402,8 @@ export class EditorFlow {
 				'utf8',
 			),
 		).inference.result.fields;
-		const descriptions: string[] = fixture.line_items.items.map((i: any) =>
-			String(i.fields.description.value),
+		const descriptions: string[] = fixture.line_items.items.map(
+			(item: { fields: Record<string, MindeeResultField> }) => String(item.fields.description.value),
 		);
 
 		return await this.watch.within('workflow run', async () => {

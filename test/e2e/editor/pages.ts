@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * Page helpers for n8n 2.41's editor, built on the `data-test-id` attributes n8n's own Playwright
  * tests use (packages/testing/playwright/pages in n8n-io/n8n): credentials list and modal, canvas,

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * The executions n8n saved (table `execution_entity` of `<userFolder>/.n8n/database.sqlite`), read
  * while the server runs. Uses the `sqlite3` npm module of the n8n install itself, run by the Node

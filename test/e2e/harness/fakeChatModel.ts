@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * A small OpenAI-compatible chat model for end-to-end tests of n8n's AI Agent: it answers
  * `POST /v1/chat/completions` (what n8n's OpenAI Chat Model node calls at its credential's Base URL)

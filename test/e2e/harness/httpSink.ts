@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * A local HTTP "sink" for e2e workflows: an HTTP Request node at the end of a workflow POSTs its items
  * here, so a test sees exactly what a production execution produced, without reading n8n's database.
@@ -16,8 +17,8 @@ export interface SinkRequest {
 	path: string;
 	headers: http.IncomingHttpHeaders;
 	body: string;
-	/** The body parsed as JSON, when it is JSON. */
-	json?: any;
+	/** The body parsed as JSON, when it is a JSON object (n8n's HTTP Request node posts an item's json). */
+	json?: Record<string, unknown>;
 }
 
 export interface HttpSink {
@@ -44,9 +45,10 @@ export async function startHttpSink(): Promise<HttpSink> {
 		req.on('data', (c: Buffer) => chunks.push(c));
 		req.on('end', () => {
 			const body = Buffer.concat(chunks).toString('utf8');
-			let json: unknown;
+			let json: Record<string, unknown> | undefined;
 			try {
-				json = body ? JSON.parse(body) : undefined;
+				const parsed: unknown = body ? JSON.parse(body) : undefined;
+				json = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
 			} catch {
 				json = undefined;
 			}

@@ -1,3 +1,5 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions -- runs scripts/install-n8n.sh */
 /**
  * Locates a real n8n in the cache folder outside the repository, installing it the first time, and
  * says how to run it. scripts/install-n8n.sh alone decides whether the cache can be used (its

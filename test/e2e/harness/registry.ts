@@ -1,3 +1,5 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions -- repacks the tarball with tar for each published version */
 /**
  * A real npm registry on this machine for the end-to-end tests: Verdaccio (a devDependency), started
  * on a free loopback port with its config and storage in a temporary folder, and no uplink at all, so
@@ -31,11 +33,12 @@ import {
 	spawnTracked,
 	terminate,
 } from './processes';
+import { madeUpSecret } from '../../madeUpSecret';
 
 const FOLDER_PREFIX = 'n8n-mindee-registry-';
 const USER = {
 	name: 'e2e-publisher',
-	password: 'e2e-publisher-password',
+	password: madeUpSecret('e2e-publisher-', 'password'),
 	email: 'e2e@example.com',
 };
 
@@ -53,7 +56,9 @@ export interface Registry {
 	folder: string;
 	/**
 	 * publish.yml's steps, less provenance: `npm run build` (skipped when E2E_SKIP_BUILD=1, as
-	 * packPackage does), `npm run check:package`, `npm publish --access public`.
+	 * packPackage does), `npm run check:package`, `npm publish --access public --ignore-scripts` (the
+	 * one publish script, `prepublishOnly: n8n-node prerelease`, lets only `npm run release` in
+	 * GitHub Actions publish).
 	 */
 	publishRepository(): Promise<PublishResult>;
 	/**
@@ -143,7 +148,7 @@ function verdaccioConfig(folder: string): string {
 }
 
 export async function startRegistry({
-	log = (_message: string) => undefined,
+	log = () => undefined,
 }: { log?: (message: string) => void } = {}): Promise<Registry> {
 	if (process.env.E2E_KEEP_N8N_FOLDER !== '1') pruneStaleFolders(os.tmpdir(), FOLDER_PREFIX);
 	const folder = mkdtempSync(path.join(os.tmpdir(), `${FOLDER_PREFIX}${process.pid}-`));
@@ -207,6 +212,8 @@ export async function startRegistry({
 					'publish',
 					'--access',
 					'public',
+					// prepublishOnly (n8n-node prerelease) refuses every publish but n8n-node release's.
+					'--ignore-scripts',
 					'--json',
 					'--userconfig',
 					npmrc,
@@ -289,6 +296,7 @@ export async function startRegistry({
 		};
 	} catch (error) {
 		await stop();
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- no node here: the harness's error, after stopping the registry
 		throw error;
 	}
 }

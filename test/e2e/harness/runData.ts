@@ -8,7 +8,7 @@
  */
 
 export interface N8nItem {
-	json: Record<string, any>;
+	json: Record<string, unknown>;
 	binary?: Record<string, N8nBinary>;
 	pairedItem?: { item: number; input?: number } | Array<{ item: number; input?: number }> | number;
 	error?: unknown;
@@ -60,6 +60,7 @@ export interface N8nRun {
 	[key: string]: unknown;
 }
 
+// eslint-disable-next-line no-control-regex -- ANSI colour codes start with the ESC control character
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
 export function stripAnsi(text: string): string {

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * An n8n queue-mode cluster on one machine: `n8n start` (main), `n8n worker` × N and `n8n webhook`,
  * sharing one PostgreSQL database and one Redis (services.ts). Each process is its own

@@ -1,3 +1,5 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions -- runs PostgreSQL's tools (pg_isready, psql) and id */
 /**
  * Throw-away PostgreSQL and Redis servers for the queue-mode test, from Debian's packages.
  *
@@ -22,6 +24,7 @@ import {
 	runCommand,
 	spawnTracked,
 } from '../harness/processes';
+import { madeUpSecret } from '../../madeUpSecret';
 
 export const SERVICES_FOLDER_PREFIX = 'n8n-e2e-queue-';
 
@@ -129,10 +132,12 @@ function exec(
 
 // ------------------------------------------------------------------ PostgreSQL
 
+const POSTGRES_PASSWORD = madeUpSecret('n8n-e2e-postgres-', 'password');
+
 export class Postgres {
 	readonly host = '127.0.0.1';
 	readonly user = 'n8n';
-	readonly password = 'n8n-e2e-postgres-password';
+	readonly password = POSTGRES_PASSWORD;
 	readonly database = 'n8n';
 
 	private constructor(
@@ -149,7 +154,7 @@ export class Postgres {
 		mkdirSync(dataDir, { recursive: true });
 		mkdirSync(socketDir, { recursive: true });
 		const passwordFile = path.join(folder, 'pg-password');
-		const self = { user: 'n8n', password: 'n8n-e2e-postgres-password' };
+		const self = { user: 'n8n', password: POSTGRES_PASSWORD };
 		writeFileSync(passwordFile, `${self.password}\n`);
 		chmodSync(passwordFile, 0o644);
 		const asUser = (command: string, args: string[]): [string, string[]] => {

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * The queue-mode cluster shared by the cases of queue-mode.e2e.test.ts: PostgreSQL + Redis
  * (Debian's packages, installed by scripts/services/ensure-postgres-redis.sh when missing, started
@@ -14,6 +15,7 @@ import * as path from 'path';
 import { startFakeMindee } from '../../fake-mindee/server';
 import type { FakeMindee, RecordedRequest } from '../../fake-mindee/types';
 import { ensureN8n, packPackage } from '../harness';
+import type { N8nItem } from '../harness/runData';
 import { fixtureFile } from '../workflows/extraction';
 import { PROCESS_HEADER, QueueCluster } from './cluster';
 import {
@@ -30,6 +32,7 @@ import {
 	triggerWorkflow,
 	webhookCredential,
 } from './workflows';
+import { madeUpSecret } from '../../madeUpSecret';
 
 export const VERSION = '2.41.1';
 export const MODEL_ID = 'b3274545-bb22-bb22-991e-9ca0639829a3';
@@ -38,7 +41,7 @@ export const invoicePdf = fixtureFile('invoice.pdf', 'application/pdf');
 const BATCH_CREDENTIAL = { id: 'queueBatchCred01', name: 'Mindee (queue batch)' };
 const RATE_CREDENTIAL = { id: 'queueRateCred001', name: 'Mindee (40/min, 50 % per process)' };
 const SIGNING_CREDENTIAL = { id: 'queueHookSecret1', name: 'Mindee webhook (queue)' };
-export const SIGNING_SECRET = 'queue-mode-e2e-signing-secret';
+export const SIGNING_SECRET = madeUpSecret('queue-mode-e2e-', 'signing-secret');
 export const FAKE_WEBHOOK_ID = '5e1f0a2b-7c3d-4e5f-8a9b-0c1d2e3f4a5b';
 const TRIGGER_WEBHOOK_ID = randomUUID();
 
@@ -119,7 +122,7 @@ export class QueueSuite {
 	rateId!: string;
 	triggerId!: string;
 	triggerPath!: string;
-	private flatted!: { parse: (text: string) => any };
+	private flatted!: { parse: (text: string) => unknown };
 
 	async setUp(): Promise<void> {
 		const setupStarted = Date.now();
@@ -139,7 +142,7 @@ export class QueueSuite {
 				bins.pgRunAs ? ` (as user ${bins.pgRunAs})` : ''
 			}, Redis on 127.0.0.1:${this.redis.port}`,
 		);
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		// eslint-disable-next-line @typescript-eslint/no-require-imports -- the n8n install's own flatted, found at run time
 		this.flatted = require(path.join(install.dir, 'node_modules', 'flatted'));
 
 		// Mindee's own limits on the batch fake; the rate fake is tighter than its credential claims.
@@ -237,11 +240,16 @@ export class QueueSuite {
 	}
 
 	/** The run data of an execution (execution_data.data is stored with `flatted`). */
-	async runDataOf(executionId: number | string): Promise<Record<string, any[]>> {
+	async runDataOf(
+		executionId: number | string,
+	): Promise<Record<string, Array<{ data: { main: N8nItem[][] } }>>> {
 		const [row] = await this.postgres!.query<{ data: string }>(
 			`SELECT data FROM execution_data WHERE "executionId" = ${Number(executionId)}`,
 		);
-		return this.flatted.parse(row.data).resultData.runData;
+		const execution = this.flatted.parse(row.data) as {
+			resultData: { runData: Record<string, Array<{ data: { main: N8nItem[][] } }>> };
+		};
+		return execution.resultData.runData;
 	}
 
 	/**

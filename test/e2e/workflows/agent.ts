@@ -10,6 +10,7 @@
  */
 import type { N8nCredential, N8nWorkflow } from '../harness';
 import { MINDEE_CREDENTIAL_TYPE } from './extraction';
+import { madeUpSecret } from '../../madeUpSecret';
 
 /** n8n names the AI-tool twin of a node that is usable as a tool `<type>Tool`. */
 export const MINDEE_TOOL_TYPE = 'n8n-nodes-mindee.mindeeTool';
@@ -27,7 +28,7 @@ export function openAiCredential(args: { id: string; name: string; baseUrl: stri
 		id: args.id,
 		name: args.name,
 		type: OPENAI_CREDENTIAL_TYPE,
-		data: { apiKey: 'sk-e2e-fake-model', url: args.baseUrl },
+		data: { apiKey: madeUpSecret('sk-e2e-', 'fake-model'), url: args.baseUrl },
 	};
 }
 

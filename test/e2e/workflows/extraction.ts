@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * The extraction workflow of the e2e tests, as n8n workflow JSON built in TypeScript (the input
  * file is embedded as base64, so templating beats a static file):

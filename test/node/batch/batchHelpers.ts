@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * Shared pieces of the batch tests (fault tolerance, rate budget, cancellation): distinct documents,
  * the node parameters of a batch run, the invariants every batch run must keep, and a watch on the

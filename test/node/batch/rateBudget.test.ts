@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * The per-organisation rate budget, end to end: the node keeps under the limits set in the
  * credential (so Mindee never answers 429), gives freed slots to the oldest jobs first, shares one

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * Retries never duplicate a document: an upload is sent again only when Mindee provably did not
  * accept it (429, 503, connection refused). When the answer is lost after Mindee may have accepted

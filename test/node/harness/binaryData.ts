@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * n8n-core's BinaryDataService, as n8n sets it up at start-up, in one of two modes:
  * - 'default': binary data stays in the item (base64 in `data`), n8n's default;
@@ -15,6 +16,7 @@ import type { Readable } from 'node:stream';
 
 import { HARNESS_TMP_ROOT } from './env';
 import { Container, Logger } from './n8nInternals';
+import { madeUpSecret } from '../../madeUpSecret';
 
 export type BinaryMode = 'default' | 'filesystem';
 
@@ -30,7 +32,7 @@ async function createService(mode: BinaryMode): Promise<BinaryDataService> {
 		mode,
 		availableModes: ['filesystem'],
 		localStoragePath: BINARY_DATA_STORAGE_PATH,
-		signingSecret: 'n8n-mindee-node-test-signing-secret',
+		signingSecret: madeUpSecret('n8n-mindee-node-test-', 'signing-secret'),
 		dbMaxFileSize: 512,
 	} as unknown as BinaryDataConfig;
 	const service = new BinaryDataService(

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * Process environment for n8n-core inside the node tests. Imported first by the harness, before
  * anything from n8n-core is constructed, because n8n's config classes read the environment when the

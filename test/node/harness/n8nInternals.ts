@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * n8n-core ships its own copies of some `@n8n/*` packages (node_modules/n8n-core/node_modules/@n8n),
  * which differ from the ones at the top of node_modules. The DI container in particular must be the
@@ -11,6 +12,7 @@ import { dirname } from 'node:path';
 const coreDir = dirname(require.resolve('n8n-core'));
 
 function fromCore<T>(moduleName: string): T {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports -- Jest's own require, see above
 	return require(require.resolve(moduleName, { paths: [coreDir] })) as T;
 }
 

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * Runs a workflow through n8n's real execution engine, `WorkflowExecute` from n8n-core, the way
  * n8n's own NodeTestHarness (packages/core/nodes-testing) and a manual run in n8n do: a `Workflow`

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * The start node of a harness workflow: emits the test's items, each binary file turned into real
  * n8n binary data by n8n-core's own `helpers.prepareBinaryData` inside the execution, so it is

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * Several files per item (email attachments): Input Binary Field as a comma-separated list, a
  * pattern (`attachment_*`) or `*`. Each file is a document of its own: one output item per file,

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * Failures of the Mindee node through n8n's execution engine against the fake Mindee server:
  * Mindee's problem details (https://docs.mindee.com/integrations/problem-database) turned into messages a user can act on, input checks that

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * Shared helpers of the operation tests: the fake's model ids, node parameters, sample files
  * (generated here rather than committed), and what the fake server received.

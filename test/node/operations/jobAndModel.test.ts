@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * Job → Get Status / Get Result and Model → Search, through n8n's execution engine against the
  * fake Mindee server (https://docs.mindee.com/integrations/api-reference). Jobs are created

@@ -4,6 +4,7 @@
  */
 import { runMindeeNode, useFakeMindee } from '../harness';
 import { byId, credentialsOf, pdfItem, productParams, UNKNOWN_MODEL } from './helpers';
+import { madeUpSecret } from '../../madeUpSecret';
 
 jest.setTimeout(60_000);
 
@@ -17,7 +18,7 @@ function everything(result: Awaited<ReturnType<typeof runMindeeNode>>): string {
 it.each([
 	['a wrong key (401)', async () => runMindeeNode({ parameters: productParams('extraction'), items: [pdfItem()], credentials: credentialsOf(fake, 'md_secret_wrong_key_123') })],
 	['an unknown model (404), continuing on fail', async () => runMindeeNode({ parameters: productParams('extraction', { modelId: byId(UNKNOWN_MODEL) }), items: [pdfItem()], credentials: credentialsOf(fake, 'md_secret_wrong_key_123'), continueOnFail: true })],
-	['an unreachable base URL', async () => runMindeeNode({ parameters: productParams('extraction'), items: [pdfItem()], credentials: { apiKey: 'md_secret_wrong_key_123', baseUrl: 'http://127.0.0.1:9' }, continueOnFail: true })],
+	['an unreachable base URL', async () => runMindeeNode({ parameters: productParams('extraction'), items: [pdfItem()], credentials: { apiKey: madeUpSecret('md_secret_', 'wrong_key_123'), baseUrl: 'http://127.0.0.1:9' }, continueOnFail: true })],
 ])('keeps the key out of outputs and errors: %s', async (_name, run) => {
 	const result = await run();
 	const text = everything(result);
