@@ -1,4 +1,5 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
+/* eslint-disable @n8n/community-nodes/no-dangerous-functions -- runs scripts/install-n8n.sh --which-node */
 /**
  * Which Node scripts/install-n8n.sh runs each tested n8n on: this machine's when n8n supports it,
  * else the recipe's Node package for the OS and CPU. No arm64 or macOS machine is at hand, so the
