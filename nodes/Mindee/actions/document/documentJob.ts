@@ -57,6 +57,7 @@ export class DocumentJob {
 			return { job: found.job, reused: found.reusedJob };
 		}
 		if (found.kind === 'failedAgain') {
+			jobs.noteReused(this.key, found.job, this.place);
 			const error = jobFailedError(ctx.getNode(), found.job, itemIndex);
 			error.description = `${error.description ?? ''}\nNot sent again: Mindee failed ${found.failedJobs} jobs of this document within the last hour, and each try would be paid for. Check the file; to send it anyway, run the workflow again instead of retrying this execution.`;
 			throw error;
