@@ -91,7 +91,7 @@ describe('network errors', () => {
 		// The advice comes first; the helper's own words ("timeout of …ms exceeded") only after it.
 		expect(upload.description).toMatch(/^Mindee may have accepted the document/);
 		expect(upload.description).toContain('timeout of 17000ms exceeded');
-		expect(read.description.indexOf('timeout of')).toBeGreaterThan(0);
+		expect(String(read.description).indexOf('timeout of')).toBeGreaterThan(0);
 	});
 
 	it('keeps "Could not reach" for a connection that never reached Mindee', () => {

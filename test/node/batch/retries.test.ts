@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * n8n's retries never pay twice for a document: Retry On Fail (the node re-run in the same
  * execution) and Executions → Retry (a new execution in mode `retry`) poll the jobs Mindee already

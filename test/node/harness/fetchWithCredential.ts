@@ -15,18 +15,9 @@ export interface SentRequest {
 	options: IHttpRequestOptions;
 }
 
-/** The request as the credential type's own `authenticate` makes it (a function, or the generic form). */
+/** The request as the credential type's own `authenticate()` makes it (it adds the key, or refuses the URL). */
 async function authenticated(credentials: ICredentialDataDecryptedObject, options: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-	const { authenticate } = credentialType;
-	if (typeof authenticate === 'function') return await authenticate(credentials, options);
-	if (typeof authenticate !== 'object' || authenticate.type !== 'generic') throw new Error('expected a generic authenticate');
-	const headers: Record<string, string> = {};
-	for (const [name, value] of Object.entries(authenticate.properties.headers ?? {})) {
-		const expression = /^=\{\{\s*\$credentials\.(\w+)\s*\}\}$/.exec(String(value));
-		if (!expression) throw new Error(`unsupported credential expression ${String(value)}`);
-		headers[name] = String(credentials[expression[1]] ?? '');
-	}
-	return { ...options, headers: { ...options.headers, ...headers } };
+	return await credentialType.authenticate(credentials, options);
 }
 
 export function fetchWithCredential(credentials: ICredentialDataDecryptedObject, sent: SentRequest[] = []) {
