@@ -70,5 +70,8 @@ export async function execute(operation: OperationContext): Promise<ItemOutputs>
 	const document = new DocumentJob(operation, product, request);
 	const started = await document.start(settings.maxWaitMs);
 	const { inference, reused } = await document.result(started, settings);
-	return markReused(resultOutputs(operation, inference, product), reused);
+	const outputs = resultOutputs(operation, inference, product);
+	// Raw is Mindee's JSON alone and Selected Fields only what was asked for.
+	const mode = operation.ctx.getNodeParameter('outputMode', operation.itemIndex, 'simplified');
+	return mode === 'simplified' || mode === 'both' ? markReused(outputs, reused) : outputs;
 }
