@@ -99,9 +99,9 @@ export class DocumentJob {
 		try {
 			return await waitForResult(api, node, job, settings, itemIndex, waitSignal, this.fileBytes);
 		} catch (error) {
-			if (failFast?.aborted && !signal?.aborted) throw stoppedAfterOtherFailure(node, itemIndex);
 			const failedJob = failedJobOf(error, job);
 			if (failedJob) this.noteFailed(failedJob);
+			if (failFast?.aborted && !signal?.aborted) throw stoppedAfterOtherFailure(node, itemIndex);
 			throw ensureNodeError(node, error, itemIndex);
 		}
 	}
