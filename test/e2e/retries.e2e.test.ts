@@ -160,6 +160,7 @@ const RETRY_ON_FAIL = { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 }
 const resetDocs = documents('reset', 10);
 const failedDocs = documents('failed', 10);
 const bulkDocs = documents('bulk', 300).map((document, index) => (index === 2 ? { name: 'bulk-2.gif', content: GIF } : document));
+const failingDocs = documents('bulkfail', 300);
 const retryDocs = documents('exec', 5);
 const clearTextDocs = documents('clear', 1);
 
@@ -176,7 +177,8 @@ afterAll(async () => {
 });
 
 function report(version: string, label: string, counts: number[]): void {
-	process.stdout.write(`[retries e2e] n8n ${version}: ${label}: ${total(counts)} uploads (${counts.join(',')})\n`);
+	const detail = counts.length <= 20 ? counts.join(',') : `${counts.filter((count) => count > 1).length} documents sent more than once`;
+	process.stdout.write(`[retries e2e] n8n ${version}: ${label}: ${total(counts)} uploads (${detail})\n`);
 }
 
 function freshFake(faults: FakeFaults): void {
@@ -206,6 +208,7 @@ describe.each(e2eVersions())('n8n %s: retries never pay twice', (version) => {
 	let resetId: string;
 	let failedId: string;
 	let bulkId: string;
+	let bulkFailId: string;
 	let retryId: string;
 	let clearTextId: string;
 	let cookie: string;
@@ -217,10 +220,11 @@ describe.each(e2eVersions())('n8n %s: retries never pay twice', (version) => {
 			mindeeCredential({ ...CREDENTIAL, apiKey: fake.apiKey, baseUrl: fake.url }),
 			mindeeCredential({ ...CLEAR_TEXT_CREDENTIAL, apiKey: fake.apiKey, baseUrl: 'http://api-v2.mindee.net' }),
 		]);
-		[resetId, failedId, bulkId, retryId, clearTextId] = await n8n.importWorkflows([
+		[resetId, failedId, bulkId, bulkFailId, retryId, clearTextId] = await n8n.importWorkflows([
 			documentsWorkflow({ name: 'reset upload, Retry On Fail', docs: resetDocs, credential: CREDENTIAL, mindeeSettings: RETRY_ON_FAIL }),
 			documentsWorkflow({ name: 'failed job, Retry On Fail', docs: failedDocs, credential: CREDENTIAL, mindeeSettings: RETRY_ON_FAIL }),
 			documentsWorkflow({ name: '300 documents, a GIF third', docs: bulkDocs, credential: CREDENTIAL }),
+			documentsWorkflow({ name: '300 documents, the third job Failed', docs: failingDocs, credential: CREDENTIAL }),
 			documentsWorkflow({ name: 'Executions → Retry', docs: retryDocs, credential: CREDENTIAL, webhookPath: RETRY_WEBHOOK_PATH }),
 			documentsWorkflow({ name: 'http:// Base URL', docs: clearTextDocs, credential: CLEAR_TEXT_CREDENTIAL }),
 		]);
@@ -298,6 +302,29 @@ describe.each(e2eVersions())('n8n %s: retries never pay twice', (version) => {
 				expect(error?.description).toContain(`Mindee accepted ${jobs.length} document${jobs.length === 1 ? '' : 's'} of this run`);
 				for (const job of jobs.slice(0, 30)) expect(error?.description).toContain(job.id);
 			}
+		},
+		TEST_TIMEOUT,
+	);
+
+	it(
+		'300 documents without Continue On Fail, the 3rd job Failed at Mindee: the error lists every accepted job',
+		async () => {
+			freshFake({ uploadFaults: [{ fileName: 'bulkfail-2.pdf', fault: 'failJob' }] });
+			const execution = await n8n.execute(bulkFailId);
+			const counts = uploadsPer(fake, failingDocs);
+			report(version, '300 docs, 3rd job Failed, Continue On Fail off', counts);
+
+			expect(execution.ok).toBe(false);
+			const error = nodeErrorOf(execution.run, MINDEE) as { message?: string; description?: string } | undefined;
+			expect(error?.message).toMatch(/^Mindee could not process "bulkfail-2.pdf"/);
+			// The documents on their way when the failure came back were sent; the rest never were.
+			expect(total(counts)).toBeLessThan(300);
+			const jobs = [...fake.jobs.values()];
+			expect(jobs).toHaveLength(total(counts));
+			expect(error?.description).toContain(`Mindee accepted ${jobs.length} documents of this run`);
+			const listed = jobs.filter((job) => error?.description?.includes(`job ${job.id}, "${job.filename}"`));
+			expect(listed).toHaveLength(Math.min(30, jobs.length));
+			if (jobs.length > 30) expect(error?.description).toContain(`…and ${jobs.length - 30} more`);
 		},
 		TEST_TIMEOUT,
 	);
