@@ -377,6 +377,27 @@ describe.each(e2eVersions())('n8n %s: retries never pay twice', (version) => {
 				'The Base URL http://api-v2.mindee.net is not https://: the API key would travel unencrypted',
 			);
 			expect(fake.requests).toEqual([]);
+
+			// The credential's Test button (POST /rest/credentials/test): the same refusal, while the
+			// good credential's test reaches the fake server.
+			const testCredential = async (credential: { id: string; name: string }, baseUrl: string) => {
+				const response = await n8n.request('POST', '/rest/credentials/test', {
+					headers: { 'content-type': 'application/json', cookie, 'browser-id': BROWSER_ID },
+					body: JSON.stringify({
+						credentials: { ...credential, type: MINDEE_CREDENTIAL_TYPE, data: { apiKey: fake.apiKey, baseUrl } },
+					}),
+				});
+				expect(response.status).toBe(200);
+				return (JSON.parse(response.body) as { data: { status: string; message: string } }).data;
+			};
+			const refused = await testCredential(CLEAR_TEXT_CREDENTIAL, 'http://api-v2.mindee.net');
+			expect(refused.status).toBe('Error');
+			expect(refused.message).toContain('the API key would travel unencrypted');
+			expect(fake.requests).toEqual([]);
+			expect(await testCredential(CREDENTIAL, fake.url)).toEqual({ status: 'OK', message: 'Connection successful!' });
+			expect(fake.requests.map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual([
+				'GET /v2/search/models 200',
+			]);
 		},
 		TEST_TIMEOUT,
 	);
