@@ -107,6 +107,21 @@ describe('Retry On Fail', () => {
 	});
 });
 
+describe('Retry On Fail with Enqueue (no polling)', () => {
+	it('outputs the jobs of the first try again instead of uploading their documents', async () => {
+		const documents = makeDocuments(4, 'enqueue');
+		fake.configure({ faults: { uploadFaults: [{ fileName: 'enqueue-2.pdf', fault: 'resetAfterAccept', count: 1 }] } });
+		const result = await run(documents, { ...retryOnFail, parameters: { ...parameters, operation: 'enqueue' } });
+
+		expect(result.status).toBe('success');
+		expect(uploadsPerDocument(documents)).toEqual([1, 1, 2, 1]);
+		const [items] = result.output;
+		expect(items.map((item) => item.json.filename)).toEqual(documents.map((d) => d.fileName));
+		const reused = items.map((item) => ((item.json.mindee as IDataObject | undefined)?.reused_job as IDataObject | undefined)?.job_id);
+		expect(reused).toEqual([items[0].json.id, items[1].json.id, undefined, items[3].json.id]);
+	});
+});
+
 describe('Executions → Retry (a new execution in mode "retry")', () => {
 	it('polls the failed execution’s jobs and says so in the metadata; a manual run sends everything', async () => {
 		const documents = makeDocuments(5, 'exec');
