@@ -1,11 +1,13 @@
 import type {
-	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { baseUrlRefusal } from '../nodes/Mindee/shared/errors';
 import { DEFAULT_BASE_URL } from '../nodes/Mindee/shared/transport/httpClient';
 
 export class MindeePlatformApi implements ICredentialType {
@@ -65,15 +67,23 @@ export class MindeePlatformApi implements ICredentialType {
 		},
 	];
 
-	// Mindee V2 takes the key as-is: "API keys are not JWTs: do not include Bearer".
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '={{$credentials.apiKey}}',
-			},
-		},
-	};
+	/**
+	 * Mindee V2 takes the key as-is: "API keys are not JWTs: do not include Bearer". n8n calls this
+	 * for every request that carries the key, the Test button's included, so a Base URL that would
+	 * send it in clear text is refused here, before anything leaves.
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const target = requestTarget(requestOptions) ?? String(credentials.baseUrl ?? DEFAULT_BASE_URL);
+		const refusal = baseUrlRefusal(target);
+		if (refusal) throw new Error(`${refusal.message}. ${refusal.description}`);
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, Authorization: String(credentials.apiKey ?? '') },
+		};
+	}
 
 	test: ICredentialTestRequest = {
 		request: {
@@ -101,4 +111,13 @@ export class MindeePlatformApi implements ICredentialType {
 			},
 		],
 	};
+}
+
+/** Where a request goes: its URL, or its path under `baseURL` (the Test button's request). */
+function requestTarget(options: IHttpRequestOptions): string | undefined {
+	try {
+		return new URL(options.url, options.baseURL || undefined).href;
+	} catch {
+		return options.baseURL || undefined;
+	}
 }

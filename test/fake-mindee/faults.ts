@@ -1,6 +1,7 @@
 /**
  * Fault injection (not Mindee behaviour; knobs to test clients): outage windows answered 429, 502/503 on
- * GETs, requests left unanswered, reset or answered by a proxy's HTML page, eventually-consistent job ids, failed inferences. Random choices are deterministic per seed.
+ * GETs, requests left unanswered, reset or answered by a proxy's HTML page, eventually-consistent job ids, failed inferences,
+ * and per-file upload faults. Random choices are deterministic per seed.
  */
 import type { FakeFaults } from './types';
 
@@ -24,6 +25,8 @@ export class Faults {
   private failRandom = mulberry32(2);
   private gatewayToggle = 0;
   private broken = 0;
+  /** Uploads seen per uploadFaults entry. */
+  private uploadFaultHits = new Map<number, number>();
 
   constructor(faults?: FakeFaults) {
     this.set(faults ?? {});
@@ -46,6 +49,19 @@ export class Faults {
     this.failRandom = mulberry32(seed ^ 0x5bd1e995);
     this.gatewayToggle = 0;
     this.broken = 0;
+    this.uploadFaultHits = new Map();
+  }
+
+  /** The uploadFaults fault for an upload of `fileName`, if one still applies (counted). */
+  uploadFault(fileName: string): 'resetAfterAccept' | 'failJob' | null {
+    const entries = this.faults.uploadFaults ?? [];
+    const index = entries.findIndex((entry) => entry.fileName === fileName);
+    if (index < 0) return null;
+    const hits = this.uploadFaultHits.get(index) ?? 0;
+    const { count, fault } = entries[index];
+    if (count !== undefined && hits >= count) return null;
+    this.uploadFaultHits.set(index, hits + 1);
+    return fault;
   }
 
   /** Whether this request to `route` falls under the brokenAnswers fault, and how it is broken. */

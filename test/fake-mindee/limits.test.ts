@@ -262,3 +262,23 @@ describe('brokenAnswers', () => {
     expect(fake.requests).toEqual([expect.objectContaining({ status: 500, mindeeStatus: 202 })]);
   });
 });
+
+describe('uploadFaults', () => {
+  it('resetAfterAccept: the job is created, the answer never comes, only for the first `count` uploads of that file', async () => {
+    fake.configure({ faults: { uploadFaults: [{ fileName: 'a.pdf', fault: 'resetAfterAccept', count: 1 }] } });
+    await expect(enqueue()).rejects.toThrow();
+    expect(fake.jobs.size).toBe(1);
+    expect(fake.requests).toEqual([expect.objectContaining({ method: 'POST', status: 0 })]);
+    expect((await enqueue()).status).toBe(202);
+    expect(fake.jobs.size).toBe(2);
+  });
+
+  it('failJob: the job of that file ends Failed; other files are not touched', async () => {
+    fake.configure({ processingMs: 50, faults: { uploadFaults: [{ fileName: 'other.pdf', fault: 'failJob' }, { fileName: 'a.pdf', fault: 'failJob', count: 1 }] } });
+    const failed = (await enqueue()).body.job.id;
+    const processed = (await enqueue()).body.job.id;
+    await sleep(200);
+    expect((await get(`/v2/jobs/${failed}`)).body.job.status).toBe('Failed');
+    expect((await get(`/v2/jobs/${processed}?redirect=false`)).body.job.status).toBe('Processed');
+  });
+});

@@ -148,7 +148,15 @@ async function enqueue(state: FakeState, req: IncomingMessage, product: ModelTyp
   const file = recordedFile(body, outcome.ok ? outcome.job.filename : undefined);
   if (file) rec.file = file;
   if (!outcome.ok) return send(outcome.problem.status, outcome.problem);
+  const fault = state.faults.uploadFault(outcome.job.filename);
+  if (fault === 'failJob') outcome.job.fail = true;
   const job = state.jobs.create(outcome.job);
+  if (fault === 'resetAfterAccept') {
+    // Mindee took the document; the answer is lost on the way back.
+    state.requests.push(rec);
+    req.socket.destroy();
+    return;
+  }
   send(202, state.jobs.jobJson(job, baseUrl)); // https://docs.mindee.com/integrations/api-reference: HTTP 202 {"job": ...}
 }
 

@@ -44,6 +44,11 @@ export interface FakeFaults {
    * the request through (an upload is enqueued) and answers 500 with a proxy's HTML page instead.
    * Applies to the first `count` matching requests (default: all), after authentication. */
   brokenAnswers?: { route: 'enqueue' | 'job' | 'result'; how: 'noAnswer' | 'reset' | 'html500'; count?: number };
+  /** Faults for the uploads of one file, told by the job's file name, whatever order uploads arrive
+   * in: `resetAfterAccept` creates the job, then cuts the connection before the answer (the client
+   * cannot know the job; recorded with status 0); `failJob` makes the job end Failed (500-012).
+   * Applies to the first `count` uploads of that file (default: all). */
+  uploadFaults?: { fileName: string; fault: 'resetAfterAccept' | 'failJob'; count?: number }[];
   /** Seed of the deterministic pseudo-random choices (mulberry32). Default 1. */
   seed?: number;
 }

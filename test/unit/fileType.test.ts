@@ -50,5 +50,15 @@ describe('detectAcceptedFileType', () => {
 		expect(describeUnacceptedBytes(animatedPng)).toBe('an animated PNG');
 		expect(describeUnacceptedBytes(Buffer.from('<html>'))).toBe('an HTML or XML page');
 		expect(describeUnacceptedBytes(Buffer.from([0x50, 0x4b, 0x03, 0x04]))).toMatch(/ZIP/);
+		expect(describeUnacceptedBytes(Buffer.from('GIF89a\x01\x00\x01\x00', 'latin1'))).toBe('a GIF image');
+		// A BMP header: "BM", the file size, four reserved zero bytes, the pixel offset.
+		const bmp = Buffer.alloc(54);
+		bmp.write('BM', 0, 'latin1');
+		bmp.writeUInt32LE(54, 2);
+		bmp.writeUInt32LE(54, 10);
+		expect(detectAcceptedFileType(bmp)).toBeUndefined();
+		expect(describeUnacceptedBytes(bmp)).toBe('a BMP image');
+		// "BM" alone (a text file) is not named a BMP.
+		expect(describeUnacceptedBytes(Buffer.from('BMW invoices, March 2026'))).toBe('a file of an unsupported type');
 	});
 });

@@ -89,7 +89,10 @@ describe('network errors', () => {
 		const read = networkError(node, timeout, { baseUrl: 'https://h', purpose: 'job', timedOutAfterMs: 17_000 });
 		expect(read.message).toBe('Mindee at https://h did not answer within 17 s');
 		const upload = networkError(node, timeout, { baseUrl: 'https://h', purpose: 'enqueue', timedOutAfterMs: 17_000 });
-		expect(upload.description).toContain('may have accepted the document');
+		// The advice comes first; the helper's own words ("timeout of …ms exceeded") only after it.
+		expect(upload.description).toMatch(/^Mindee may have accepted the document/);
+		expect(upload.description).toContain('timeout of 17000ms exceeded');
+		expect(String(read.description).indexOf('timeout of')).toBeGreaterThan(0);
 	});
 
 	it('keeps "Could not reach" for a connection that never reached Mindee', () => {

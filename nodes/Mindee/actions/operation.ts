@@ -22,6 +22,7 @@ import {
 } from '../shared/output/shapeInference';
 import type { MindeeApi } from '../shared/transport/mindeeApi';
 import type { MindeeInference } from '../shared/types';
+import type { NodeRunJobs } from './document/acceptedJobs';
 
 /** What every operation gets: n8n's context, the Mindee API, the item it works on. */
 export interface OperationContext {
@@ -35,6 +36,10 @@ export interface OperationContext {
 	binaryField?: string;
 	/** Whether an AI agent runs the node as its tool. */
 	asTool: boolean;
+	/** Aborted when another item failed and the node will fail: stop waiting, start nothing new. */
+	failFast?: AbortSignal;
+	/** The jobs of this node run, and those earlier tries left (document operations). */
+	jobs?: NodeRunJobs;
 }
 
 /** Items an operation produced for one input item, per node output (0 = main, 1 = Needs Review). */

@@ -7,9 +7,10 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { ensureNodeError } from '../shared/errors';
+import { ensureNodeError, StoppedAfterOtherFailureError } from '../shared/errors';
 import { PRODUCT_VALUES } from '../shared/products';
 import { MindeeApi } from '../shared/transport/mindeeApi';
+import { NodeRunJobs } from './document/acceptedJobs';
 import * as document from './document/document.resource';
 import * as job from './job/job.resource';
 import * as model from './model/model.resource';
@@ -75,20 +76,40 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		DEFAULT_CONCURRENCY[resource] ??
 		Number(options.parallelDocuments ?? DEFAULT_PARALLEL_DOCUMENTS);
 
-	return await runAll(this, concurrency, planRuns(this, asTool), async (run) => {
-		if (run.failure) throw run.failure;
-		const { itemIndex, binaryField } = run;
-		const { resource, found } = findOperation(this, itemIndex);
-		return await found.execute({
-			ctx: this,
-			api,
-			itemIndex,
-			resource,
-			signal,
-			binaryField,
-			asTool,
-		});
-	});
+	const jobs = NodeRunJobs.forExecution(this, api.http.account);
+	const failFast = new AbortController();
+	const stopStarting = () => {
+		api.http.stopNewUploads();
+		failFast.abort();
+	};
+
+	const outputs = await runAll(
+		this,
+		concurrency,
+		planRuns(this, asTool),
+		async (run) => {
+			if (run.failure) throw run.failure;
+			const { itemIndex, binaryField } = run;
+			const { resource, found } = findOperation(this, itemIndex);
+			return await found.execute({
+				ctx: this,
+				api,
+				itemIndex,
+				resource,
+				signal,
+				binaryField,
+				asTool,
+				failFast: failFast.signal,
+				jobs,
+			});
+		},
+		{ stopStarting, acceptedJobs: () => jobs.describeAcceptedJobs() },
+	);
+	// Outputs given: nothing of this run is retried, so its jobs need not be remembered. Except
+	// when n8n's Retry On Fail re-runs the node because its first item is an error item.
+	const firstItemFailed = outputs[0]?.[0]?.json?.error !== undefined;
+	if (!(this.getNode().retryOnFail === true && firstItemFailed)) jobs.forgetAll();
+	return outputs;
 }
 
 /** With "Continue On Fail" or the error output: one error item paired to its input item. */
@@ -104,16 +125,25 @@ function errorItem(error: NodeApiError | NodeOperationError, run: Run): INodeExe
 	return { json: { error: error.message, details }, pairedItem: { item: run.itemIndex } };
 }
 
+interface FailFast {
+	/** Called once, at the first failure when the node will fail: no new upload starts after it. */
+	stopStarting: () => void;
+	/** The jobs Mindee accepted in this run, for the error (empty when none). */
+	acceptedJobs: () => string;
+}
+
 /**
  * Runs one handler per run, at most `concurrency` at a time, and returns the outputs in input
- * order. A failing run becomes an error item when the node continues on fail; otherwise no new
- * run starts and the first failure (in input order) is thrown once the running ones end.
+ * order. A failing run becomes an error item when the node continues on fail; otherwise nothing
+ * new starts (no run, no upload, no more waiting for results), uploads already sending end, and
+ * the first failure in input order is thrown with every job Mindee accepted in this run.
  */
 async function runAll(
 	ctx: IExecuteFunctions,
 	concurrency: number,
 	runs: Run[],
 	handler: (run: Run) => Promise<ItemOutputs>,
+	failFast: FailFast,
 ): Promise<INodeExecutionData[][]> {
 	const results: Array<ItemOutputs | undefined> = new Array(runs.length);
 	const failures = new Map<number, NodeApiError | NodeOperationError>();
@@ -127,11 +157,14 @@ async function runAll(
 			try {
 				results[runIndex] = await handler(run);
 			} catch (error) {
+				// Held back because another item failed: that failure is the one to report.
+				if (error instanceof StoppedAfterOtherFailureError) continue;
 				const nodeError = ensureNodeError(ctx.getNode(), error, run.itemIndex);
 				if (ctx.continueOnFail()) {
 					results[runIndex] = [[errorItem(nodeError, run)]];
 				} else {
 					failures.set(runIndex, nodeError);
+					if (!stopped) failFast.stopStarting();
 					stopped = true;
 				}
 			}
@@ -141,7 +174,13 @@ async function runAll(
 		Array.from({ length: Math.max(1, Math.min(concurrency, runs.length)) }, worker),
 	);
 
-	if (failures.size) throw failures.get(Math.min(...failures.keys()));
+	if (failures.size) {
+		const failure = failures.get(Math.min(...failures.keys()))!;
+		const accepted = failFast.acceptedJobs();
+		if (accepted)
+			failure.description = [failure.description, accepted].filter(Boolean).join('\n\n');
+		throw failure;
+	}
 
 	const outputs: INodeExecutionData[][] = Array.from({ length: outputCount(ctx) }, () => []);
 	for (const runOutputs of results) {

@@ -20,7 +20,7 @@ interface ErrorContext {
 	keyHasPrefix?: boolean;
 }
 
-interface Explanation {
+export interface Explanation {
 	message: string;
 	description: string;
 }
@@ -282,7 +282,8 @@ export function networkError(node: INode, error: unknown, failure: NetworkFailur
 	}
 	const apiError = new NodeApiError(node, { message: reason, code: code ?? null } as JsonObject, {
 		message,
-		description: `${reason}\n${advice}`,
+		// The advice first: the low-level reason ("timeout of 23000ms exceeded") is for support.
+		description: `${advice}\n(${reason})`,
 		itemIndex: failure.itemIndex,
 	});
 	// n8n swaps a message for its generic wording when the code is a common one (ECONNRESET, …).
@@ -320,6 +321,52 @@ export function noRoomBeforeDeadlineError(
 				'Other documents used the requests a minute that the credential allows. Lower "Parallel Documents", or raise "Maximum Wait" under Polling.',
 		},
 	);
+}
+
+/**
+ * An item that did not start (or stopped waiting) because another item failed and the node is
+ * about to fail: not an error of its own, never the one the node reports.
+ */
+export class StoppedAfterOtherFailureError extends NodeOperationError {}
+
+export function stoppedAfterOtherFailure(
+	node: INode,
+	itemIndex?: number,
+): StoppedAfterOtherFailureError {
+	return new StoppedAfterOtherFailureError(
+		node,
+		'Not sent: another item failed and the node stopped starting uploads',
+		{ itemIndex },
+	);
+}
+
+/** Why the API key must not go to this Base URL, or undefined when it may. */
+export function baseUrlRefusal(baseUrl: string): Explanation | undefined {
+	let url: URL;
+	try {
+		url = new URL(baseUrl);
+	} catch {
+		return {
+			message: `The Base URL "${baseUrl}" is not a web address`,
+			description:
+				'Open the "Mindee Platform API" credential and set Base URL to https://api-v2.mindee.net, unless Mindee gave you another address.',
+		};
+	}
+	if (url.protocol === 'https:') return undefined;
+	if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return undefined;
+	return {
+		message: `The Base URL ${url.origin} is not https://: the API key would travel unencrypted`,
+		description:
+			'Open the "Mindee Platform API" credential and use an https:// address (https://api-v2.mindee.net for Mindee). Plain http:// is only allowed for a test server on this machine (localhost, 127.x.x.x or [::1]), where the key never crosses a network.',
+	};
+}
+
+/** This machine: where a local test server listens, and where plain http:// exposes nothing. */
+export function isLoopbackHost(hostname: string): boolean {
+	const host = hostname.toLowerCase();
+	if (host === 'localhost' || host === '[::1]') return true;
+	const octets = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+	return octets !== null && octets.slice(1).every((octet) => Number(octet) <= 255);
 }
 
 /** Keeps n8n's own errors (with their HTTP context) and wraps anything else, tagging the item. */

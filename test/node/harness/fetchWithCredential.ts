@@ -15,17 +15,9 @@ export interface SentRequest {
 	options: IHttpRequestOptions;
 }
 
-/** The credential's declarative headers, `={{$credentials.x}}` resolved from the credential data. */
-function authenticationHeaders(credentials: ICredentialDataDecryptedObject): Record<string, string> {
-	const { authenticate } = credentialType;
-	if (typeof authenticate !== 'object' || authenticate.type !== 'generic') throw new Error('expected a generic authenticate');
-	const headers: Record<string, string> = {};
-	for (const [name, value] of Object.entries(authenticate.properties.headers ?? {})) {
-		const expression = /^=\{\{\s*\$credentials\.(\w+)\s*\}\}$/.exec(String(value));
-		if (!expression) throw new Error(`unsupported credential expression ${String(value)}`);
-		headers[name] = String(credentials[expression[1]] ?? '');
-	}
-	return headers;
+/** The request as the credential type's own `authenticate()` makes it (it adds the key, or refuses the URL). */
+async function authenticated(credentials: ICredentialDataDecryptedObject, options: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	return await credentialType.authenticate(credentials, options);
 }
 
 export function fetchWithCredential(credentials: ICredentialDataDecryptedObject, sent: SentRequest[] = []) {
@@ -35,11 +27,12 @@ export function fetchWithCredential(credentials: ICredentialDataDecryptedObject,
 		options: IHttpRequestOptions,
 	): Promise<IN8nHttpFullResponse | unknown> {
 		sent.push({ credentialType: type, options });
+		options = await authenticated(credentials, options);
 		const url = new URL(options.url);
 		for (const [key, value] of Object.entries(options.qs ?? {})) url.searchParams.set(key, String(value));
 		const response = await fetch(url, {
 			method: options.method ?? 'GET',
-			headers: { ...(options.headers as Record<string, string>), ...authenticationHeaders(credentials) },
+			headers: options.headers as Record<string, string>,
 			redirect: options.disableFollowRedirect ? 'manual' : 'follow',
 		});
 		if (!response.ok && !options.ignoreHttpStatusErrors) throw new Error(`HTTP ${response.status}`);

@@ -8,7 +8,7 @@
  *   });
  *   result.output[0] // the Mindee node's first output
  */
-import type { INodeExecutionData, INodeParameters, OnError } from 'n8n-workflow';
+import type { INodeExecutionData, INodeParameters, OnError, WorkflowExecuteMode } from 'n8n-workflow';
 
 import type { BinaryMode } from './binaryData';
 import { MINDEE_CREDENTIAL_TYPE, MINDEE_NODE_TYPE } from './packageTypes';
@@ -24,7 +24,7 @@ export interface RunMindeeNodeOptions {
 	/** Default: one empty item. */
 	items?: HarnessItem[];
 	/** The credential form's fields. Omitted: the node has a credential set but no data behind it. */
-	credentials?: { apiKey: string; baseUrl?: string };
+	credentials?: { apiKey: string; baseUrl?: string; postsPerMinute?: number };
 	/** The node setting "On Error: Continue" of older n8n versions. */
 	continueOnFail?: boolean;
 	/** The node setting "On Error". */
@@ -34,6 +34,8 @@ export interface RunMindeeNodeOptions {
 	abortAfterMs?: number;
 	binaryMode?: BinaryMode;
 	typeVersion?: number;
+	/** n8n's execution mode (default 'manual'); 'retry' is what Executions → Retry runs in. */
+	mode?: WorkflowExecuteMode;
 	/** Node settings "Retry On Fail" etc. */
 	retryOnFail?: boolean;
 	maxTries?: number;
@@ -69,6 +71,7 @@ export async function runMindeeNode(options: RunMindeeNodeOptions): Promise<Mind
 		signal: options.signal,
 		abortAfterMs: options.abortAfterMs,
 		binaryMode: options.binaryMode,
+		mode: options.mode,
 	});
 	return { ...result, output: result.outputOf(MINDEE_NODE_NAME) };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -11,10 +12,16 @@ const ACCEPTED = 'PDF, JPEG, PNG (not animated), WebP, TIFF, HEIC or HEIF';
 
 export type InputType = 'binary' | 'url' | 'base64';
 
-/** What goes into the enqueue form: a file part, or a `url` field Mindee fetches itself. */
+/**
+ * What goes into the enqueue form: a file part, or a `url` field Mindee fetches itself. `identity`
+ * tells documents apart for the memory of accepted jobs (acceptedJobs.ts): the SHA-256 of bytes in
+ * memory; for a file streamed from n8n's filesystem or S3 store, its binary ID and size (n8n never
+ * rewrites a stored file under the same ID, and hashing would read a 100 MB file once more before
+ * the upload reads it again); the URL itself for Mindee's downloads.
+ */
 export type DocumentSource =
-	| { kind: 'file'; file: MultipartFile; fileName: string }
-	| { kind: 'url'; url: string; fileName: string };
+	| { kind: 'file'; file: MultipartFile; fileName: string; identity: string }
+	| { kind: 'url'; url: string; fileName: string; identity: string };
 
 /** Enough of the file's start to recognise its type. */
 const SNIFF_BYTES = 1024;
@@ -55,8 +62,18 @@ function checkFile(node: INode, size: number, head: Buffer, origin: string, item
 	return type;
 }
 
-function fileSource(fileName: string, contentType: string, content: FileContent): DocumentSource {
-	return { kind: 'file', fileName, file: { fieldName: 'file', fileName, contentType, content } };
+function fileSource(
+	fileName: string,
+	contentType: string,
+	content: FileContent,
+	identity: string,
+): DocumentSource {
+	return {
+		kind: 'file',
+		fileName,
+		file: { fieldName: 'file', fileName, contentType, content },
+		identity,
+	};
 }
 
 function fileFromBytes(
@@ -67,7 +84,8 @@ function fileFromBytes(
 	itemIndex: number,
 ): DocumentSource {
 	const type = checkFile(node, bytes.length, bytes.subarray(0, SNIFF_BYTES), origin, itemIndex);
-	return fileSource(fileName || `document.${type.extension}`, type.mimeType, bytes);
+	const identity = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+	return fileSource(fileName || `document.${type.extension}`, type.mimeType, bytes, identity);
 }
 
 async function readHead(stream: BinaryStream): Promise<Buffer> {
@@ -168,10 +186,12 @@ export async function binarySource(
 	const head = await readHead(await ctx.helpers.getBinaryStream(binaryId));
 	const type = checkFile(node, fileSize, head, origin, itemIndex);
 	const open = async () => await ctx.helpers.getBinaryStream(binaryId);
-	return fileSource(metadata.fileName || `document.${type.extension}`, type.mimeType, {
-		size: fileSize,
-		open,
-	});
+	return fileSource(
+		metadata.fileName || `document.${type.extension}`,
+		type.mimeType,
+		{ size: fileSize, open },
+		`binary:${binaryId}:${fileSize}`,
+	);
 }
 
 export function base64Source(
@@ -225,7 +245,7 @@ export function urlSource(node: INode, itemIndex: number, rawUrl: string): Docum
 			},
 		);
 	}
-	return { kind: 'url', url, fileName: fileNameOfUrl(parsed) };
+	return { kind: 'url', url, fileName: fileNameOfUrl(parsed), identity: `url:${url}` };
 }
 
 /** The URL's last path segment, decoded when it is UTF-8 percent-encoding, else as written. */

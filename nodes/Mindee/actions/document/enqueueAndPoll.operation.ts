@@ -1,10 +1,9 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { waitForResult } from '../../polling/waitForResult';
 import { MIN_INTERVAL_MS, type PollingSettings } from '../../polling/pollingSchedule';
 import { PRODUCT_VALUES, type MindeeProduct } from '../../shared/products';
-import { fileSize } from '../../shared/transport/multipart';
 import { resultOutputs, type ItemOutputs, type OperationContext } from '../operation';
+import { DocumentJob, markReused } from './documentJob';
 import { binaryFieldsToSend, buildEnqueueRequest } from './enqueueForm';
 
 export { binaryFieldsToSend as binaryFieldsOf };
@@ -60,28 +59,19 @@ function readPollingSettings({ ctx, itemIndex }: OperationContext): PollingSetti
 	};
 }
 
-/** Enqueue & Poll: send the document, wait for Mindee, output the result (one workflow step). */
+/**
+ * Enqueue & Poll: send the document (or take the job an earlier try of n8n left for it), wait for
+ * Mindee, output the result (one workflow step).
+ */
 export async function execute(operation: OperationContext): Promise<ItemOutputs> {
-	const { ctx, api, itemIndex, signal, resource } = operation;
-	const product = resource as MindeeProduct;
+	const product = operation.resource as MindeeProduct;
 	const request = await buildEnqueueRequest(operation, product);
 	const settings = readPollingSettings(operation);
-	const job = await api.enqueue(
-		product,
-		request.fields,
-		request.file,
-		itemIndex,
-		settings.maxWaitMs,
-	);
-	const fileBytes = request.file && fileSize(request.file.content);
-	const { inference } = await waitForResult(
-		api,
-		ctx.getNode(),
-		job,
-		settings,
-		itemIndex,
-		signal,
-		fileBytes,
-	);
-	return resultOutputs(operation, inference, product);
+	const document = new DocumentJob(operation, product, request);
+	const started = await document.start(settings.maxWaitMs);
+	const { inference, reused } = await document.result(started, settings);
+	const outputs = resultOutputs(operation, inference, product);
+	// Raw is Mindee's JSON alone and Selected Fields only what was asked for.
+	const mode = operation.ctx.getNodeParameter('outputMode', operation.itemIndex, 'simplified');
+	return mode === 'simplified' || mode === 'both' ? markReused(outputs, reused) : outputs;
 }

@@ -61,6 +61,9 @@ export function describeUnacceptedBytes(bytes: Buffer): string {
 	if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47])) return 'an animated PNG';
 	if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) return 'a ZIP archive (or an Office document)';
 	if (ascii(bytes, 0, 6) === 'GIF87a' || ascii(bytes, 0, 6) === 'GIF89a') return 'a GIF image';
+	// "BM", the file size, then four reserved bytes that are zero.
+	if (ascii(bytes, 0, 2) === 'BM' && bytes.length >= 14 && bytes.readUInt32LE(6) === 0)
+		return 'a BMP image';
 	const text = ascii(bytes, 0, Math.min(bytes.length, 64)).trimStart();
 	if (text.startsWith('<')) return 'an HTML or XML page';
 	if (text.startsWith('{') || text.startsWith('[')) return 'JSON text';

@@ -11,11 +11,15 @@ import type {
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import {
+	baseUrlRefusal,
 	canceledError,
 	mindeeApiError,
 	networkCode,
 	networkError,
 	noRoomBeforeDeadlineError,
+	ensureNodeError,
+	stoppedAfterOtherFailure,
+	StoppedAfterOtherFailureError,
 	type RequestPurpose,
 } from '../errors';
 import type { BinaryStream } from './multipart';
@@ -109,9 +113,14 @@ function queueSignal(cancel: AbortSignal | undefined, deadline: number | undefin
  * safe to retry, and turns Mindee's problem details into errors a user can act on.
  */
 export class MindeeHttpClient {
+	/** Aborted once no new upload may start (another item failed and the node will fail). */
+	private readonly uploadsStopped = new AbortController();
+
 	private constructor(
 		private readonly context: MindeeContext,
 		readonly baseUrl: string,
+		/** The credential's Mindee account: its base URL and a hash of its key. */
+		readonly account: string,
 		private readonly keyHasPrefix: boolean,
 		private readonly budget: RateBudget,
 	) {}
@@ -119,10 +128,22 @@ export class MindeeHttpClient {
 	static async create(context: MindeeContext): Promise<MindeeHttpClient> {
 		const credentials = await context.getCredentials(PLATFORM_CREDENTIAL_TYPE);
 		const baseUrl = normaliseBaseUrl(credentials.baseUrl, DEFAULT_BASE_URL);
+		// Before any request: the credential's authenticate() refuses too, this says it in the node.
+		const refusal = baseUrlRefusal(baseUrl);
+		if (refusal) throw new NodeOperationError(context.getNode(), refusal.message, refusal);
 		const apiKey = String(credentials.apiKey ?? '');
 		const keyHasPrefix = /^\s*(bearer|token)\s/i.test(apiKey);
-		const budget = budgetFor(organisationKey(baseUrl, apiKey), readRateLimits(credentials));
-		return new MindeeHttpClient(context, baseUrl, keyHasPrefix, budget);
+		const account = organisationKey(baseUrl, apiKey);
+		const budget = budgetFor(account, readRateLimits(credentials));
+		return new MindeeHttpClient(context, baseUrl, account, keyHasPrefix, budget);
+	}
+
+	/**
+	 * From now on no upload starts: one waiting for the rate budget, or about to send, throws
+	 * `StoppedAfterOtherFailureError`. Uploads already sending go on, so their jobs are known.
+	 */
+	stopNewUploads(): void {
+		this.uploadsStopped.abort();
 	}
 
 	private get signal(): AbortSignal | undefined {
@@ -143,16 +164,26 @@ export class MindeeHttpClient {
 				},
 			);
 		}
-		const limiter = request.method === 'POST' ? this.budget.post : this.budget.get;
+		const upload = request.method === 'POST';
+		const limiter = upload ? this.budget.post : this.budget.get;
 		const canceled = () => canceledError(this.context.getNode(), request.itemIndex);
+		const stopped = () => stoppedAfterOtherFailure(this.context.getNode(), request.itemIndex);
+		const waitSignal = (signal: AbortSignal | undefined) =>
+			!upload
+				? signal
+				: signal
+					? AbortSignal.any([signal, this.uploadsStopped.signal])
+					: this.uploadsStopped.signal;
 
 		for (let attempt = 1; ; attempt++) {
 			const slot = await limiter.acquire(
 				request.priority ?? Date.now(),
-				queueSignal(this.signal, request.deadline),
+				waitSignal(queueSignal(this.signal, request.deadline)),
 			);
 			if (slot === false) {
-				if (this.signal?.aborted || request.deadline === undefined) throw canceled();
+				if (this.signal?.aborted) throw canceled();
+				if (upload && this.uploadsStopped.signal.aborted) throw stopped();
+				if (request.deadline === undefined) throw canceled();
 				throw noRoomBeforeDeadlineError(this.context.getNode(), request.itemIndex);
 			}
 
@@ -164,11 +195,13 @@ export class MindeeHttpClient {
 			});
 			let response: IN8nHttpFullResponse;
 			try {
-				response = await this.sendOnce(url, request, timeoutMs);
+				response = await this.sendOnce(url, request, timeoutMs, upload ? stopped : undefined);
 				limiter.settle(slot);
 			} catch (error) {
 				limiter.settle(slot);
 				if (this.signal?.aborted) throw canceled();
+				if (error instanceof StoppedAfterOtherFailureError)
+					throw ensureNodeError(this.context.getNode(), error);
 				const code = networkCode(error);
 				const decision = decideRetry(request.method, { kind: 'network', code }, attempt);
 				if (!decision.retry || !fitsBeforeDeadline(decision.delayMs, request.deadline)) {
@@ -210,13 +243,20 @@ export class MindeeHttpClient {
 		url: string,
 		request: MindeeRequest,
 		timeoutMs: number,
+		stopped?: () => StoppedAfterOtherFailureError,
 	): Promise<IN8nHttpFullResponse> {
+		const body = await request.body?.();
+		// The last moment an upload can still be held back: nothing of it has left yet.
+		if (stopped && this.uploadsStopped.signal.aborted) {
+			if (body && !Buffer.isBuffer(body)) body.destroy();
+			throw stopped();
+		}
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url,
 			qs: request.qs,
 			// n8n hands a stream body to axios as is; its typings only list Buffer and plain values.
-			body: (await request.body?.()) as IHttpRequestOptions['body'],
+			body: body as IHttpRequestOptions['body'],
 			headers: { Accept: 'application/json', 'User-Agent': USER_AGENT, ...request.headers },
 			json: true,
 			returnFullResponse: true,
