@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * End-to-end, on every n8n version of test/e2e/harness/versions.ts: n8n's retries never pay twice
  * for a document (issue 19). One n8n instance per version serves a webhook workflow (for
