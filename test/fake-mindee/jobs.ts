@@ -4,7 +4,7 @@
  */
 import { DEFAULT_RESULT_FIXTURES, renderResult, type ExtractionOptions } from './fixtures';
 import { inferenceFailed } from './problems';
-import type { FakeJobRecord, ModelType, Problem } from './types';
+import type { FakeJobRecord, FieldConfidenceRule, ModelType, Problem } from './types';
 import type { DeliveryTarget, JobWebhookEntry, WebhookDispatcher } from './webhooks';
 import { isoMicro, preciseNow } from './util';
 
@@ -19,6 +19,8 @@ export interface NewJob {
   fields: Record<string, string | string[]>;
   mimeType?: string;
   options: ExtractionOptions;
+  /** The fieldConfidence rules that apply to this document (FakeMindeeOptions). */
+  fieldConfidence?: FieldConfidenceRule[];
   processingMs: number;
   fail: boolean;
 }
@@ -29,6 +31,7 @@ export interface JobState {
   resultFixture: string;
   mimeType?: string;
   options: ExtractionOptions;
+  fieldConfidence: FieldConfidenceRule[];
   fail: boolean;
   createdAtMs: number;
   completedAtMs: number | null;
@@ -67,6 +70,7 @@ export class JobStore {
       resultFixture: job.resultFixture ?? DEFAULT_RESULT_FIXTURES[job.product],
       mimeType: job.mimeType,
       options: job.options,
+      fieldConfidence: job.fieldConfidence ?? [],
       fail: job.fail,
       createdAtMs,
       completedAtMs: null,
@@ -149,6 +153,7 @@ export class JobStore {
         alias: state.record.alias,
         mimeType: state.mimeType,
         options: state.options,
+        fieldConfidence: state.fieldConfidence,
       }),
     );
   }

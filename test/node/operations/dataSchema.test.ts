@@ -20,7 +20,8 @@ const fake = useFakeMindee({ processingMs: 100 }, () => ({
 	),
 }));
 
-const extraction = (extractionOptions: IDataObject) => productParams('extraction', { extractionOptions });
+const extraction = (extractionOptions: IDataObject) =>
+	productParams('extraction', { extractionOptions: extractionOptions as INodeParameters });
 
 async function run(parameters: INodeParameters) {
 	return await runMindeeNode({ parameters, items: [pdfItem()], credentials: credentialsOf(fake) });
@@ -280,7 +281,7 @@ describe('a bad field stops the item before upload, with its name in the message
 
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toMatch(message);
-		expect(result.error?.description).toEqual(expect.any(String));
+		expect((result.error as { description?: unknown } | undefined)?.description).toEqual(expect.any(String));
 		expect(enqueues(fake)).toHaveLength(0);
 		expect(fake.requests).toHaveLength(0);
 	});
