@@ -72,13 +72,13 @@ describe('complete_with_coordinates.json: a scored invoice (High, Medium and Low
 		expect(shaped.review!.lowConfidenceFields).toHaveLength(28);
 		expect(shaped.review!.lowConfidenceFields).toEqual(
 			expect.arrayContaining([
-				{ field: 'date', confidence: 'Medium' },
-				{ field: 'due_date', confidence: 'Medium' },
+				{ field: 'date', confidence: 'Medium', value: '2019-02-11' },
+				{ field: 'due_date', confidence: 'Medium', value: '2019-02-26' },
 				{ field: 'locale', confidence: 'Medium' },
-				{ field: 'locale__currency', confidence: 'Medium' },
-				{ field: 'purchase_category', confidence: 'Medium' },
-				{ field: 'purchase_subcategory', confidence: 'Medium' },
-				{ field: 'customer_address__city', confidence: 'Low' },
+				{ field: 'locale__currency', confidence: 'Medium', value: 'USD' },
+				{ field: 'purchase_category', confidence: 'Medium', value: 'miscellaneous' },
+				{ field: 'purchase_subcategory', confidence: 'Medium', value: 'other' },
+				{ field: 'customer_address__city', confidence: 'Low', value: 'New York' },
 			]),
 		);
 		expect(lowNames(shaped)).not.toContain('total_amount');
@@ -89,11 +89,11 @@ describe('complete_with_coordinates.json: a scored invoice (High, Medium and Low
 		expect(shaped.review!.lowConfidenceFields).toHaveLength(73);
 		expect(shaped.review!.lowConfidenceFields).toEqual(
 			expect.arrayContaining([
-				{ field: 'total_amount', confidence: 'High' },
+				{ field: 'total_amount', confidence: 'High', value: 204.75 },
 				{ field: 'line_items', confidence: 'High' },
 				{ field: 'line_items[0]', confidence: 'High' },
-				{ field: 'line_items[2].description', confidence: 'High' },
-				{ field: 'taxes[0].rate', confidence: 'High' },
+				{ field: 'line_items[2].description', confidence: 'High', value: 'Labor 3hrs' },
+				{ field: 'taxes[0].rate', confidence: 'High', value: 0.05 },
 				{ field: 'supplier_company_registration', confidence: 'High' },
 			]),
 		);
@@ -103,7 +103,13 @@ describe('complete_with_coordinates.json: a scored invoice (High, Medium and Low
 		const [item] = route(inference, 'High').items;
 		const review = (item.mindee as IDataObject).review as IDataObject;
 		expect(review).toMatchObject({ threshold: 'High', confidence_available: true });
-		expect(review.low_confidence_fields).toContainEqual({ field: 'date', confidence: 'Medium' });
+		// With the value, as the simplified document has it: what a person checking it corrects.
+		expect(review.low_confidence_fields).toContainEqual({
+			field: 'date',
+			confidence: 'Medium',
+			value: '2019-02-11',
+		});
+		expect(review.low_confidence_fields).toContainEqual({ field: 'locale', confidence: 'Medium' });
 		expect(review).not.toHaveProperty('note');
 	});
 
@@ -185,9 +191,9 @@ describe('standard_field_types.json: levels mixed with unscored values', () => {
 
 	it('reports the level Mindee gave, or null', () => {
 		expect(route(inference, 'High').review!.lowConfidenceFields.slice(0, 3)).toEqual([
-			{ field: 'field_simple_int', confidence: 'Medium' },
-			{ field: 'field_simple_zero', confidence: 'Low' },
-			{ field: 'field_simple_bool', confidence: null },
+			{ field: 'field_simple_int', confidence: 'Medium', value: 12 },
+			{ field: 'field_simple_zero', confidence: 'Low', value: 0 },
+			{ field: 'field_simple_bool', confidence: null, value: true },
 		]);
 	});
 });
@@ -225,7 +231,7 @@ describe('documents without confidence scores', () => {
 		const shaped = route(scored, 'Low');
 		expect(shaped.needsReview).toBe(true);
 		expect(shaped.review!.lowConfidenceFields).toEqual([
-			{ field: 'field_simple', confidence: null },
+			{ field: 'field_simple', confidence: null, value: null },
 		]);
 	});
 
@@ -265,6 +271,7 @@ describe('chained extractions', () => {
 		expect(shaped.review!.lowConfidenceFields).toContainEqual({
 			field: 'splits[1].extraction.total_amount',
 			confidence: 'Low',
+			value: (second.result.fields as Record<string, IDataObject>).total_amount.value,
 		});
 		expect(lowNames(shaped).every((name) => name.startsWith('splits[1].extraction.'))).toBe(true);
 		const [item] = shaped.items;
