@@ -3,7 +3,10 @@ import { readFileSync } from 'fs';
 import type { IDataObject } from 'n8n-workflow';
 import { join } from 'path';
 
-import type { ConfidenceLevel, ShapedDocument } from '../../nodes/Mindee/shared/output/shapeInference';
+import type {
+	ConfidenceLevel,
+	ShapedDocument,
+} from '../../nodes/Mindee/shared/output/shapeInference';
 import { shapeInference } from '../../nodes/Mindee/shared/output/shapeInference';
 import type { MindeeProduct } from '../../nodes/Mindee/shared/products';
 import type { MindeeInference } from '../../nodes/Mindee/shared/types';
