@@ -12,7 +12,8 @@
 #
 # n8n runs on this machine's Node when it is in the range n8n supports (its `engines`), else on the
 # Node package of the recipe for this OS and CPU (optional dependencies: npm ci installs only the
-# one that fits). The chosen Node's path is written to <install>/.node for the test harness.
+# one that fits). The chosen Node is written to <install>/.node for the test harness (its path,
+# relative to the install when it is the recipe's).
 #
 # The cache is used only when its marker names the current recipe and Node and its native modules
 # load; an install is marked only after n8n itself has opened a fresh SQLite database with it.
@@ -83,9 +84,10 @@ if [ "$node_kind" = none ]; then
   exit 1
 fi
 
-# The Node that runs n8n from install folder $1.
+# The Node that runs n8n from install folder $1 (relative to it with no $1: the form kept in .node,
+# so that a cache folder can be moved).
 node_of() {
-  if [ "$node_kind" = machine ]; then echo "$node_detail"; else echo "$1/node_modules/$node_detail/bin/node"; fi
+  if [ "$node_kind" = machine ]; then echo "$node_detail"; else echo "${1:+$1/}node_modules/$node_detail/bin/node"; fi
 }
 # isolated-vm 7 (n8n 2.x) needs --no-node-snapshot on Node >= 20. isolated-vm 6 (n8n 1.x) is not
 # set up at all: it does not build for Node 20, and n8n 1.x runs with the legacy expression engine.
@@ -210,22 +212,50 @@ log "native modules ${native_modules[*]} for Node $("$node" --version) at $node:
 nodedir=()
 if [ "$node_kind" = package ]; then nodedir=(--nodedir="$(dirname "$(dirname "$node")")"); fi
 native_started=$SECONDS
-PATH="$(dirname "$node"):$PATH" JOBS=max npm_config_build_from_source=false \
-  npm rebuild "${nodedir[@]}" "${native_modules[@]}" --ignore-scripts=false --loglevel=error >&2
-compiled=()
+# sqlite3's binding uses Node-API: one build serves every Node and every recipe that pins the same
+# sqlite3. A machine that must compile it (no internet) does so once, not once per install (npm test
+# installs both versions side by side), and the other install waits here for it. A shared copy is
+# used only when this install's checks below pass with it; one that fails them is deleted.
+sqlite_version="$(node -p "require('./package-lock.json').packages['node_modules/sqlite3'].version")"
+shared_sqlite="$cache/native-builds/sqlite3-$sqlite_version-$(uname -s)-$(uname -m)"
+mkdir -p "$cache/native-builds"
+exec 8>"$shared_sqlite.lock"
+flock 8
+to_set_up=()
 for module in "${native_modules[@]}"; do
+  if [ "$module" = sqlite3 ] && [ -f "$shared_sqlite/node_sqlite3.node" ]; then
+    mkdir -p node_modules/sqlite3/build/Release
+    cp "$shared_sqlite/node_sqlite3.node" node_modules/sqlite3/build/Release/
+    log "sqlite3: the build another install made on this machine"
+  else
+    to_set_up+=("$module")
+  fi
+done
+if [ "${#to_set_up[@]}" -gt 0 ]; then
+  PATH="$(dirname "$node"):$PATH" JOBS=max npm_config_build_from_source=false \
+    npm rebuild "${nodedir[@]}" "${to_set_up[@]}" --ignore-scripts=false --loglevel=error >&2
+fi
+compiled=()
+for module in "${to_set_up[@]}"; do
   if [ -n "$(find "node_modules/$module/build" -name '*.o' -print -quit 2>/dev/null)" ]; then compiled+=("$module"); fi
 done
-log "native modules ready in $((SECONDS - native_started)) s (compiled: ${compiled[*]:-none})"
+log "native modules ready in $((SECONDS - native_started)) s (compiled here: ${compiled[*]:-none})"
 
 problem="$(native_modules_problem "$building")"
 [ -z "$problem" ] && problem="$(n8n_database_problem "$building")"
 if [ -n "$problem" ]; then
+  if [[ " ${to_set_up[*]} " != *" sqlite3 "* ]]; then rm -rf "$shared_sqlite"; fi
   log "the new install does not work: $problem"
   exit 1
 fi
+if [[ " ${to_set_up[*]} " == *" sqlite3 "* ]]; then
+  mkdir -p "$shared_sqlite.partial"
+  cp node_modules/sqlite3/build/Release/node_sqlite3.node "$shared_sqlite.partial/"
+  rm -rf "$shared_sqlite" && mv "$shared_sqlite.partial" "$shared_sqlite"
+fi
+exec 8>&-
 
-node_of "$target" >.node
+node_of >.node
 echo "$recipe_id" >.complete
 cd "$cache"
 mv "$building" "$target"

@@ -44,7 +44,8 @@ function describeInstall(version: string, dir: string): N8nInstall {
 	const n8nBin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
 	if (!existsSync(n8nBin))
 		throw new Error(`n8n ${version}: ${n8nBin} is missing (broken install in ${dir}?)`);
-	const nodeBinary = readFileSync(path.join(dir, '.node'), 'utf8').trim();
+	// The Node install-n8n.sh chose: the machine's (absolute) or the recipe's (relative to `dir`).
+	const nodeBinary = path.resolve(dir, readFileSync(path.join(dir, '.node'), 'utf8').trim());
 	const PATH = `${path.dirname(nodeBinary)}${path.delimiter}${process.env.PATH ?? ''}`;
 	if (n8nMajor(version) >= 2) {
 		return {
