@@ -15,10 +15,9 @@ import * as path from 'path';
 
 import { startFakeMindee } from '../fake-mindee/server';
 import type { FakeMindee } from '../fake-mindee/types';
-import { e2eVersions, N8nInstance, packPackage, type N8nItem, type N8nRun, type N8nWorkflow } from './harness';
-import { savedExecutions } from './harness/executions';
-import { runCommand } from './harness/processes';
+import { e2eVersions, N8nInstance, packPackage, type N8nWorkflow } from './harness';
 import { FILES_DIR, mindeeCredential } from './workflows/extraction';
+import { allOutputs, multipart, savedRun, waitForExecution } from './workflows/review';
 
 const EXAMPLE = path.resolve(__dirname, '..', '..', 'examples', 'invoice-review-by-a-person.json');
 const TRIGGER = "When clicking 'Execute workflow'";
@@ -54,74 +53,6 @@ function exampleStartedByWebhook(folder: string): N8nWorkflow {
 		parameters: { httpMethod: 'POST', path: START_PATH, responseMode: 'onReceived', options: {} },
 	});
 	return { ...example, name: 'e2e invoice review example', nodes };
-}
-
-/** n8n keeps a run's data as flatted JSON: an array whose first entry is the root, strings standing for indexes. */
-function unflatten(text: string): unknown {
-	const entries = JSON.parse(text) as unknown[];
-	const revived = new Set<object>();
-	const resolve = (value: unknown): unknown => {
-		if (typeof value !== 'object' || value === null || revived.has(value)) return value;
-		revived.add(value);
-		const record = value as Record<string, unknown>;
-		for (const key of Object.keys(record)) {
-			const entry = record[key];
-			record[key] = typeof entry === 'string' ? resolve(entries[Number(entry)]) : resolve(entry);
-		}
-		return value;
-	};
-	return resolve(entries[0]);
-}
-
-const READ_DATA_SCRIPT = `
-const [sqlitePath, dbPath, executionId] = process.argv.slice(1);
-const sqlite3 = require(sqlitePath);
-const db = new sqlite3.Database(dbPath, sqlite3.OPEN_READONLY, (openError) => {
-  if (openError) { console.error(openError.message); process.exit(2); }
-  db.configure('busyTimeout', 10000);
-  db.get('SELECT data FROM execution_data WHERE executionId = ?', [executionId], (error, row) => {
-    if (error) { console.error(error.message); process.exit(3); }
-    process.stdout.write(row ? row.data : '');
-    db.close();
-  });
-});
-`;
-
-/** The run data n8n saved for an execution (waiting or finished), read from its database. */
-async function savedRun(n8n: N8nInstance, executionId: string): Promise<N8nRun['data']> {
-	const result = await runCommand(
-		n8n.install.nodeBinary,
-		['-e', READ_DATA_SCRIPT, path.join(n8n.install.dir, 'node_modules', 'sqlite3'), path.join(n8n.n8nFolder, 'database.sqlite'), executionId],
-		{ env: { PATH: process.env.PATH ?? '' }, timeoutMs: 30_000 },
-	);
-	if (result.exitCode !== 0 || !result.stdout) throw new Error(`no data for execution ${executionId}: ${result.stderr}`);
-	return unflatten(result.stdout) as N8nRun['data'];
-}
-
-/** Every item a node emitted on its first output, over all its runs. */
-function allOutputs(data: N8nRun['data'], nodeName: string): N8nItem[] {
-	return (data.resultData.runData[nodeName] ?? []).flatMap((task) => task.data?.main?.[0] ?? []);
-}
-
-async function waitForExecution(n8n: N8nInstance, workflowId: string, status: string[]): Promise<string> {
-	const started = Date.now();
-	let seen = '';
-	while (Date.now() - started < 120_000) {
-		const executions = await savedExecutions(n8n, workflowId);
-		seen = executions.map((execution) => `${execution.id}:${execution.status}`).join(', ');
-		const found = executions.find((execution) => status.includes(execution.status));
-		if (found) return found.id;
-		await new Promise((resolve) => setTimeout(resolve, 1_000));
-	}
-	throw new Error(`no execution ${status.join('/')} after 120 s (saw: ${seen || 'none'}):\n${n8n.serverLogs(40)}`);
-}
-
-/** n8n's form page posts multipart/form-data with one `field-<index>` per form field. */
-async function multipart(fields: Record<string, string>): Promise<{ body: Buffer; contentType: string }> {
-	const form = new FormData();
-	for (const [name, value] of Object.entries(fields)) form.append(name, value);
-	const encoded = new Response(form);
-	return { body: Buffer.from(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type') ?? '' };
 }
 
 let fake: FakeMindee;
