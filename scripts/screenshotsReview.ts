@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- Node-side script: never shipped, needs Node's APIs */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * `npm run screenshots:review`: the README's pictures of the review example and the two pickers,
  * from the same local n8n as `npm start` (1440x900, Debian's Chromium):

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * The fake's `fieldConfidence` rules: confidence levels given instead of the fixture's, per
  * document (by file name) and per top-level field, only when confidence scores were asked for.
