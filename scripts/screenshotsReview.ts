@@ -9,6 +9,7 @@
  *
  * SCREENSHOTS_DIR=<dir> writes elsewhere than docs/; N8N_VERSION picks the n8n (default 2.41.1).
  */
+import * as os from 'os';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
 
@@ -71,10 +72,10 @@ function pickerWorkflow() {
 	};
 }
 
-async function shot(page: Page, dir: string, file: string): Promise<string> {
+async function shot(page: Page, dir: string, file: string, fullPage = false): Promise<string> {
 	await page.addStyleTag({ content: HIDE_TOASTS });
 	const target = path.join(dir, file);
-	await page.screenshot({ path: target });
+	await page.screenshot({ path: target, fullPage });
 	say(`wrote ${path.relative(REPO_ROOT, target)}`);
 	return target;
 }
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
 		const formPage = await browser.context.newPage();
 		await formPage.goto(`${n8n.baseUrl}${link.pathname}${link.search}`, { waitUntil: 'networkidle' });
 		await formPage.getByText('Corrected values').waitFor();
-		await shot(formPage, dir, 'review-form.png');
+		await shot(formPage, dir, 'review-form.png', true);
 		await formPage.close();
 
 		// 2 and 3. The pickers, in a workflow of their own.
@@ -135,10 +136,18 @@ async function main(): Promise<void> {
 		);
 		await shot(page, dir, 'webhook-picker.png');
 		await webhooks.click();
-		const schema = panel.root.getByText('Data Schema (Fields)').first();
-		await schema.scrollIntoViewIfNeeded();
-		await page.mouse.wheel(0, 250);
+		const nested = panel.root.getByText('Nested Fields').first();
+		await nested.scrollIntoViewIfNeeded();
 		await shot(page, dir, 'data-schema-fields.png');
+		await panel.close();
+
+		// A saved workflow whose Webhook IDs are typed text (webhook-batch.json): what the panel shows.
+		await canvas.openWorkflow(batch.id, 'Enqueue for webhook');
+		const saved = await canvas.openNode('Enqueue for webhook');
+		const typed = saved.root.getByTestId('parameter-input-webhookIds');
+		await typed.scrollIntoViewIfNeeded();
+		say(`saved text in Webhook Names or IDs shows as: ${JSON.stringify((await typed.innerText()).trim())}`);
+		await page.screenshot({ path: path.join(os.tmpdir(), 'webhook-ids-saved-text.png') });
 	} catch (error) {
 		process.stderr.write(`[screenshots:review] failed: ${(error as Error).stack ?? String(error)}\n`);
 		process.exitCode = 1;
