@@ -12,6 +12,7 @@ import * as job from './actions/job/job.resource';
 import * as model from './actions/model/model.resource';
 import { outputsExpression, resultOutputProperties } from './actions/operation';
 import { route } from './actions/router';
+import { getModelWebhooks } from './listSearch/modelWebhooks';
 import { searchModels } from './listSearch/searchModels';
 
 const resourceProperty: INodeProperties = {
@@ -74,7 +75,7 @@ export class Mindee implements INodeType {
 		properties,
 	};
 
-	methods = { listSearch: { searchModels } };
+	methods = { listSearch: { searchModels }, loadOptions: { getModelWebhooks } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await route.call(this);

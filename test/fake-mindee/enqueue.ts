@@ -212,6 +212,7 @@ export function validateEnqueue(body: EnqueueBody, product: ModelType, state: Fa
   }
 
   const alias = last('alias');
+  const filename = resolveFilename(last('filename'), upload, url, mimeType);
   return {
     ok: true,
     job: {
@@ -219,12 +220,13 @@ export function validateEnqueue(body: EnqueueBody, product: ModelType, state: Fa
       modelId: model.id,
       product,
       resultFixture: model.resultFixture,
-      filename: resolveFilename(last('filename'), upload, url, mimeType),
+      filename,
       alias: alias ? alias : null,
       webhooks: targets,
       fields: recordedFields(body),
       mimeType,
       options,
+      fieldConfidence: state.opts.fieldConfidence.filter((rule) => rule.fileName === undefined || rule.fileName === filename),
       processingMs: state.processingMsFor(model, upload?.size),
       fail: state.faults.jobShouldFail(),
     },

@@ -4,7 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { DataSchema, DataSchemaField, FakeModel, MindeeResultField, ModelType } from './types';
+import type {
+  DataSchema,
+  DataSchemaField,
+  FakeModel,
+  FieldConfidenceRule,
+  MindeeResultField,
+  ModelType,
+} from './types';
 
 export const FIXTURES_DIR = path.resolve(__dirname, '..', 'fixtures', 'mindee-v2');
 
@@ -74,6 +81,8 @@ export interface ResultInput {
   /** Sniffed MIME type of an uploaded file; undefined keeps the fixture's (URL inputs are not fetched). */
   mimeType?: string;
   options: ExtractionOptions;
+  /** Levels given instead of the fixture's (FakeMindeeOptions.fieldConfidence), when confidence is on. */
+  fieldConfidence?: FieldConfidenceRule[];
 }
 
 /** A result fixture's inference, as rendered for a job (https://docs.mindee.com/integrations/api-reference). */
@@ -104,7 +113,10 @@ export function renderResult(input: ResultInput): RenderedResult {
   inference.model = { id: input.modelId };
   inference.file = { ...(inference.file ?? { page_count: 1, mime_type: 'application/pdf' }), name: input.filename, alias: input.alias };
   if (input.mimeType) inference.file.mime_type = input.mimeType;
-  if (input.product === 'extraction') rewriteExtraction(inference, input.options);
+  if (input.product === 'extraction') {
+    rewriteExtraction(inference, input.options);
+    if (input.options.confidence) setConfidence(inference.result?.fields ?? {}, input.fieldConfidence ?? []);
+  }
   return body;
 }
 
@@ -123,6 +135,19 @@ function rewriteExtraction(inference: RenderedInference, opts: ExtractionOptions
   active.confidence = opts.confidence;
   active.text_context = !!opts.text_context;
   active.data_schema = { replace: !!opts.data_schema };
+}
+
+/** Every level of a field (the field, its list items, its subfields) set to the rule's, rule by rule. */
+function setConfidence(fields: Record<string, MindeeResultField>, rules: FieldConfidenceRule[]): void {
+  const set = (field: MindeeResultField | null, level: string): void => {
+    if (!field || typeof field !== 'object') return;
+    if ('confidence' in field) field.confidence = level;
+    if (Array.isArray(field.items)) field.items.forEach((item) => set(item, level));
+    if (field.fields && typeof field.fields === 'object') Object.values(field.fields).forEach((sub) => set(sub, level));
+  };
+  for (const rule of rules) {
+    for (const [name, field] of Object.entries(fields)) if (rule.field === undefined || rule.field === name) set(field, rule.confidence);
+  }
 }
 
 function stripFields(fields: Record<string, MindeeResultField>, locations: boolean, confidence: boolean): void {

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_RESULT_FIXTURES, renderResult, type ExtractionOptions } from './fixtures';
 import { inferenceFailed } from './problems';
-import type { FakeJobRecord, ModelType, Problem } from './types';
+import type { FakeJobRecord, FieldConfidenceRule, ModelType, Problem } from './types';
 import type { DeliveryTarget, JobWebhookEntry, WebhookDispatcher } from './webhooks';
 import { isoMicro, preciseNow } from './util';
 
@@ -20,6 +20,8 @@ export interface NewJob {
   fields: Record<string, string | string[]>;
   mimeType?: string;
   options: ExtractionOptions;
+  /** The fieldConfidence rules that apply to this document (FakeMindeeOptions). */
+  fieldConfidence?: FieldConfidenceRule[];
   processingMs: number;
   fail: boolean;
 }
@@ -30,6 +32,7 @@ export interface JobState {
   resultFixture: string;
   mimeType?: string;
   options: ExtractionOptions;
+  fieldConfidence: FieldConfidenceRule[];
   fail: boolean;
   createdAtMs: number;
   completedAtMs: number | null;
@@ -68,6 +71,7 @@ export class JobStore {
       resultFixture: job.resultFixture ?? DEFAULT_RESULT_FIXTURES[job.product],
       mimeType: job.mimeType,
       options: job.options,
+      fieldConfidence: job.fieldConfidence ?? [],
       fail: job.fail,
       createdAtMs,
       completedAtMs: null,
@@ -150,6 +154,7 @@ export class JobStore {
         alias: state.record.alias,
         mimeType: state.mimeType,
         options: state.options,
+        fieldConfidence: state.fieldConfidence,
       }),
     );
   }

@@ -6,7 +6,7 @@ import { defaultModels } from './fixtures';
 import { Faults, mulberry32 } from './faults';
 import { JobStore } from './jobs';
 import { RateLimiter } from './rateLimiter';
-import type { FakeMindeeOptions, FakeModel, FakeWebhook, RecordedRequest, WebhookDelivery } from './types';
+import type { FakeMindeeOptions, FakeModel, FakeWebhook, FieldConfidenceRule, RecordedRequest, WebhookDelivery } from './types';
 import type { DeliveryTarget } from './webhooks';
 import { WebhookDispatcher } from './webhooks';
 
@@ -19,6 +19,7 @@ export interface RuntimeOptions {
   rateLimits: { postPerMinute: number; getPerMinute: number } | null;
   rateLimitRetryAfter: boolean;
   models: FakeModel[];
+  fieldConfidence: FieldConfidenceRule[];
   webhooks: FakeWebhook[];
   webhookTlsRejectUnauthorized: boolean;
   perPageDefault: number;
@@ -30,7 +31,7 @@ export interface RuntimeOptions {
 }
 
 const RUNTIME_KEYS: (keyof RuntimeOptions)[] = [
-  'apiKey', 'processingMs', 'processingSpread', 'processingSeed', 'processingMsBySize', 'rateLimits', 'rateLimitRetryAfter', 'models', 'webhooks', 'webhookTlsRejectUnauthorized',
+  'apiKey', 'processingMs', 'processingSpread', 'processingSeed', 'processingMsBySize', 'rateLimits', 'rateLimitRetryAfter', 'models', 'fieldConfidence', 'webhooks', 'webhookTlsRejectUnauthorized',
   'perPageDefault', 'rateLimitWindowMs', 'webhookRetryDelaysMs', 'webhookTimeoutMs', 'maxFileBytes', 'publicUrl',
 ];
 
@@ -66,6 +67,7 @@ export class FakeState {
       rateLimits: null,
       rateLimitRetryAfter: false,
       models: defaultModels(),
+      fieldConfidence: [],
       webhooks: [],
       webhookTlsRejectUnauthorized: false,
       perPageDefault: 50,
@@ -92,7 +94,7 @@ export class FakeState {
       if (!(key in patch)) continue;
       const value = (patch as Record<string, unknown>)[key];
       if (value === undefined && key !== 'publicUrl') continue;
-      target[key] = key === 'models' || key === 'webhooks' ? structuredClone(value) : value;
+      target[key] = key === 'models' || key === 'webhooks' || key === 'fieldConfidence' ? structuredClone(value) : value;
     }
     if (this.opts.publicUrl) this.opts.publicUrl = this.opts.publicUrl.replace(/\/+$/, '');
   }

@@ -20,6 +20,16 @@ export interface FakeModel {
   processingMs?: number;
 }
 
+export type ConfidenceLevel = 'Certain' | 'High' | 'Medium' | 'Low';
+
+export interface FieldConfidenceRule {
+  /** Documents of this file name (as Mindee names them: the `filename` field, else the file's); absent = every document. */
+  fileName?: string;
+  /** A top-level field of the result; absent = every field. The level covers the field's values, list items and subfields. */
+  field?: string;
+  confidence: ConfidenceLevel;
+}
+
 export interface FakeWebhook {
   id: string;
   name?: string;
@@ -80,6 +90,10 @@ export interface FakeMindeeOptions {
   faults?: FakeFaults;
   /** Default: the 5 models of fixtures search/models.json plus one classification and one ocr model. */
   models?: FakeModel[];
+  /** Confidence levels given instead of the fixture's, so that documents differ as real ones do
+   * (e.g. one invoice of three with a doubtful total). Rules apply in order, a later one winning,
+   * and only when the request asked for confidence scores. Default: none. */
+  fieldConfidence?: FieldConfidenceRule[];
   webhooks?: FakeWebhook[];
   /** Default false: the test n8n serves a self-signed certificate. */
   webhookTlsRejectUnauthorized?: boolean;

@@ -4,7 +4,10 @@ import { readFileSync } from 'fs';
 import type { IDataObject } from 'n8n-workflow';
 import { join } from 'path';
 
-import type { ConfidenceLevel, ShapedDocument } from '../../nodes/Mindee/shared/output/shapeInference';
+import type {
+	ConfidenceLevel,
+	ShapedDocument,
+} from '../../nodes/Mindee/shared/output/shapeInference';
 import { shapeInference } from '../../nodes/Mindee/shared/output/shapeInference';
 import type { MindeeProduct } from '../../nodes/Mindee/shared/products';
 import type { MindeeInference } from '../../nodes/Mindee/shared/types';
@@ -73,13 +76,13 @@ describe('complete_with_coordinates.json: a scored invoice (High, Medium and Low
 		expect(shaped.review!.lowConfidenceFields).toHaveLength(28);
 		expect(shaped.review!.lowConfidenceFields).toEqual(
 			expect.arrayContaining([
-				{ field: 'date', confidence: 'Medium' },
-				{ field: 'due_date', confidence: 'Medium' },
+				{ field: 'date', confidence: 'Medium', value: '2019-02-11' },
+				{ field: 'due_date', confidence: 'Medium', value: '2019-02-26' },
 				{ field: 'locale', confidence: 'Medium' },
-				{ field: 'locale__currency', confidence: 'Medium' },
-				{ field: 'purchase_category', confidence: 'Medium' },
-				{ field: 'purchase_subcategory', confidence: 'Medium' },
-				{ field: 'customer_address__city', confidence: 'Low' },
+				{ field: 'locale__currency', confidence: 'Medium', value: 'USD' },
+				{ field: 'purchase_category', confidence: 'Medium', value: 'miscellaneous' },
+				{ field: 'purchase_subcategory', confidence: 'Medium', value: 'other' },
+				{ field: 'customer_address__city', confidence: 'Low', value: 'New York' },
 			]),
 		);
 		expect(lowNames(shaped)).not.toContain('total_amount');
@@ -90,11 +93,11 @@ describe('complete_with_coordinates.json: a scored invoice (High, Medium and Low
 		expect(shaped.review!.lowConfidenceFields).toHaveLength(73);
 		expect(shaped.review!.lowConfidenceFields).toEqual(
 			expect.arrayContaining([
-				{ field: 'total_amount', confidence: 'High' },
+				{ field: 'total_amount', confidence: 'High', value: 204.75 },
 				{ field: 'line_items', confidence: 'High' },
 				{ field: 'line_items[0]', confidence: 'High' },
-				{ field: 'line_items[2].description', confidence: 'High' },
-				{ field: 'taxes[0].rate', confidence: 'High' },
+				{ field: 'line_items[2].description', confidence: 'High', value: 'Labor 3hrs' },
+				{ field: 'taxes[0].rate', confidence: 'High', value: 0.05 },
 				{ field: 'supplier_company_registration', confidence: 'High' },
 			]),
 		);
@@ -104,7 +107,13 @@ describe('complete_with_coordinates.json: a scored invoice (High, Medium and Low
 		const [item] = route(inference, 'High').items;
 		const review = (item.mindee as IDataObject).review as IDataObject;
 		expect(review).toMatchObject({ threshold: 'High', confidence_available: true });
-		expect(review.low_confidence_fields).toContainEqual({ field: 'date', confidence: 'Medium' });
+		// With the value, as the simplified document has it: what a person checking it corrects.
+		expect(review.low_confidence_fields).toContainEqual({
+			field: 'date',
+			confidence: 'Medium',
+			value: '2019-02-11',
+		});
+		expect(review.low_confidence_fields).toContainEqual({ field: 'locale', confidence: 'Medium' });
 		expect(review).not.toHaveProperty('note');
 	});
 
@@ -186,9 +195,9 @@ describe('standard_field_types.json: levels mixed with unscored values', () => {
 
 	it('reports the level Mindee gave, or null', () => {
 		expect(route(inference, 'High').review!.lowConfidenceFields.slice(0, 3)).toEqual([
-			{ field: 'field_simple_int', confidence: 'Medium' },
-			{ field: 'field_simple_zero', confidence: 'Low' },
-			{ field: 'field_simple_bool', confidence: null },
+			{ field: 'field_simple_int', confidence: 'Medium', value: 12 },
+			{ field: 'field_simple_zero', confidence: 'Low', value: 0 },
+			{ field: 'field_simple_bool', confidence: null, value: true },
 		]);
 	});
 });
@@ -226,7 +235,7 @@ describe('documents without confidence scores', () => {
 		const shaped = route(scored, 'Low');
 		expect(shaped.needsReview).toBe(true);
 		expect(shaped.review!.lowConfidenceFields).toEqual([
-			{ field: 'field_simple', confidence: null },
+			{ field: 'field_simple', confidence: null, value: null },
 		]);
 	});
 
@@ -266,6 +275,7 @@ describe('chained extractions', () => {
 		expect(shaped.review!.lowConfidenceFields).toContainEqual({
 			field: 'splits[1].extraction.total_amount',
 			confidence: 'Low',
+			value: (second.result.fields as Record<string, IDataObject>).total_amount.value,
 		});
 		expect(lowNames(shaped).every((name) => name.startsWith('splits[1].extraction.'))).toBe(true);
 		const [item] = shaped.items;

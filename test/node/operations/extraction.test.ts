@@ -491,9 +491,9 @@ describe('output', () => {
 		expect(needsReview[0].pairedItem).toEqual({ item: 0 });
 		const review = (needsReview[0].json.mindee as IDataObject).review as IDataObject;
 		expect(review).toMatchObject({ threshold: 'High', confidence_available: true });
-		expect(review.low_confidence_fields).toContainEqual({ field: 'date', confidence: 'Medium' });
-		expect(review.low_confidence_fields).toContainEqual({ field: 'customer_address__city', confidence: 'Low' });
-		expect(review.low_confidence_fields).not.toContainEqual({ field: 'invoice_number', confidence: 'High' });
+		expect(review.low_confidence_fields).toContainEqual({ field: 'date', confidence: 'Medium', value: '2019-02-11' });
+		expect(review.low_confidence_fields).toContainEqual({ field: 'customer_address__city', confidence: 'Low', value: 'New York' });
+		expect(review.low_confidence_fields).not.toContainEqual(expect.objectContaining({ field: 'invoice_number' }));
 		expect(needsReview[0].json.date__confidence).toBe('Medium');
 	});
 

@@ -15,6 +15,7 @@ import {
 } from '../../shared/products';
 import type { FormFields, MultipartFile } from '../../shared/transport/multipart';
 import type { OperationContext } from '../operation';
+import { dataSchemaFieldsOption, dataSchemaJsonOption, dataSchemaToSend } from './dataSchema';
 import {
 	base64Source,
 	binarySource,
@@ -88,14 +89,8 @@ const extractionOptionsProperty: INodeProperties = {
 			options: triState('a confidence level per field (Certain, High, Medium, Low)'),
 			default: 'default',
 		},
-		{
-			displayName: 'Data Schema (JSON)',
-			name: 'dataSchema',
-			type: 'json',
-			default: '',
-			description:
-				'Replace the model\'s fields for this call only, e.g. {"replace": {"fields": [{"name": "total", "title": "Total", "type": "number", "is_array": false, "description": "Invoice total"}]}}',
-		},
+		dataSchemaFieldsOption,
+		dataSchemaJsonOption,
 		{
 			displayName: 'Polygons',
 			name: 'polygon',
@@ -163,13 +158,18 @@ const enqueueOptionsProperty: INodeProperties = {
 				"How many documents are processed at the same time, from upload to result. Mindee's rate limits are respected whatever the value; results keep the input order.",
 		},
 		{
-			displayName: 'Webhook IDs',
+			// Once a comma-separated string: saved workflows keep that value, and an expression may
+			// still give one (readWebhookIds takes a list or a string).
+			displayName: 'Webhook Names or IDs',
 			name: 'webhookIds',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. 0f2b3a4c-..., 9d8e7f6a-...',
+			type: 'multiOptions',
+			typeOptions: {
+				loadOptionsMethod: 'getModelWebhooks',
+				loadOptionsDependsOn: ['modelId.value', 'resource'],
+			},
+			default: [],
 			description:
-				'Comma-separated IDs of webhooks set up on the model in app.mindee.com. Mindee POSTs the result to each (see the Mindee Webhook Trigger node).',
+				'Webhooks set up on the model in app.mindee.com: Mindee POSTs the result to each (see the Mindee Webhook Trigger node). Typed IDs go in an expression, separated by commas. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		},
 	],
 };
@@ -303,47 +303,10 @@ function readWebhookIds(ctx: IExecuteFunctions, itemIndex: number, raw: unknown)
 		throw new NodeOperationError(ctx.getNode(), `Not a webhook ID: ${invalid.join(', ')}`, {
 			itemIndex,
 			description:
-				"Copy each webhook's ID from app.mindee.com → your model → Webhooks, separated by commas.",
+				"Pick the webhooks from the list, or give each webhook's ID from app.mindee.com → your model → Webhooks, separated by commas.",
 		});
 	}
 	return ids;
-}
-
-/** `data_schema` goes to Mindee as a JSON string; it is parsed here so a typo fails before upload. */
-function readDataSchema(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	raw: unknown,
-): string | undefined {
-	if (raw === undefined || raw === null || raw === '') return undefined;
-	let schema: unknown = raw;
-	if (typeof raw === 'string') {
-		try {
-			schema = JSON.parse(raw);
-		} catch (error) {
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`Data Schema is not valid JSON: ${(error as Error).message}`,
-				{
-					itemIndex,
-					description:
-						'Write it as {"replace": {"fields": [ ... ]}}, as described in Mindee\'s data schema documentation.',
-				},
-			);
-		}
-	}
-	const fields = ((schema as IDataObject)?.replace as IDataObject | undefined)?.fields;
-	if (!Array.isArray(fields)) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			'Data Schema must look like {"replace": {"fields": [ ... ]}}',
-			{
-				itemIndex,
-				description: "Mindee only accepts a schema that replaces the model's fields for this call.",
-			},
-		);
-	}
-	return JSON.stringify(schema);
 }
 
 /**
@@ -373,7 +336,8 @@ export async function buildEnqueueRequest(
 			if (value === 'true' || value === 'false') fields.push([field, value]);
 		}
 		if (extraction.textContext) fields.push(['text_context', String(extraction.textContext)]);
-		const dataSchema = readDataSchema(ctx, itemIndex, extraction.dataSchema);
+		// Sent as a JSON string, checked here so that a mistake fails before upload.
+		const dataSchema = dataSchemaToSend(ctx.getNode(), itemIndex, extraction);
 		if (dataSchema) fields.push(['data_schema', dataSchema]);
 	}
 

@@ -21,6 +21,11 @@ export interface LowConfidenceField {
 	/** Path of the field in the simplified document, e.g. `total_amount` or `line_items[0].quantity`. */
 	field: string;
 	confidence: ConfidenceLevel | null;
+	/**
+	 * The value as the simplified document has it, for single values (not for whole lists or
+	 * objects): what a person checking the field sees and corrects, e.g. in an n8n form.
+	 */
+	value?: IDataObject[string];
 }
 
 export interface ReviewResult {
@@ -74,6 +79,7 @@ export function reviewSummary(
 		low_confidence_fields: review.lowConfidenceFields.map((low) => ({
 			field: low.field,
 			confidence: low.confidence,
+			...('value' in low ? { value: low.value } : {}),
 		})),
 	};
 	if (!review.confidenceAvailable) summary.note = unavailableNote(inference, product);
@@ -123,7 +129,7 @@ function collectLowFields(
 					checkContainer(itemPath, item.confidence, threshold, low);
 					collectLowFields(item.fields, `${itemPath}.`, '', threshold, low);
 				} else if (isSimpleField(item)) {
-					checkValue(itemPath, item.confidence, threshold, low);
+					checkValue(itemPath, item, threshold, low);
 				}
 			});
 		} else if (isObjectField(field)) {
@@ -136,19 +142,20 @@ function collectLowFields(
 				low,
 			);
 		} else if (isSimpleField(field)) {
-			checkValue(path, field.confidence, threshold, low);
+			checkValue(path, field, threshold, low);
 		}
 	}
 }
 
 function checkValue(
 	field: string,
-	confidence: unknown,
+	{ confidence, value }: { confidence?: unknown; value?: unknown },
 	threshold: ConfidenceLevel,
 	low: LowConfidenceField[],
 ): void {
-	if (!isConfidenceLevel(confidence)) low.push({ field, confidence: null });
-	else if (isBelowThreshold(confidence, threshold)) low.push({ field, confidence });
+	const shown = (value ?? null) as IDataObject[string];
+	if (!isConfidenceLevel(confidence)) low.push({ field, confidence: null, value: shown });
+	else if (isBelowThreshold(confidence, threshold)) low.push({ field, confidence, value: shown });
 }
 
 function checkContainer(
