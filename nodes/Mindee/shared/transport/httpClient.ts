@@ -71,6 +71,8 @@ export interface MindeeRequest {
 	answerWithinMs?: number;
 	/** No answer is wanted after this time (epoch ms): attempts are cut short and not retried past it. */
 	deadline?: number;
+	/** One attempt, bar 429s: the caller repeats the request itself, when it sees fit (polls). */
+	once?: boolean;
 }
 
 export interface MindeeResponse {
@@ -113,7 +115,7 @@ export class MindeeHttpClient {
 		private readonly context: MindeeContext,
 		readonly baseUrl: string,
 		private readonly keyHasPrefix: boolean,
-		private readonly budget: RateBudget,
+		readonly budget: RateBudget,
 	) {}
 
 	static async create(context: MindeeContext): Promise<MindeeHttpClient> {
@@ -171,7 +173,7 @@ export class MindeeHttpClient {
 				if (this.signal?.aborted) throw canceled();
 				const code = networkCode(error);
 				const decision = decideRetry(request.method, { kind: 'network', code }, attempt);
-				if (!decision.retry || !fitsBeforeDeadline(decision.delayMs, request.deadline)) {
+				if (!decision.retry || request.once || !fitsBeforeDeadline(decision.delayMs, request.deadline)) {
 					throw networkError(this.context.getNode(), error, {
 						baseUrl: this.baseUrl,
 						purpose: request.purpose,
@@ -193,7 +195,8 @@ export class MindeeHttpClient {
 				retryAfter: response.headers?.['retry-after'],
 			};
 			const decision = decideRetry(request.method, failure, attempt);
-			if (!decision.retry || !fitsBeforeDeadline(decision.delayMs, request.deadline)) {
+			const repeatedByCaller = request.once && !decision.rateLimited;
+			if (!decision.retry || repeatedByCaller || !fitsBeforeDeadline(decision.delayMs, request.deadline)) {
 				throw mindeeApiError(this.context.getNode(), statusCode, response.body, {
 					purpose: request.purpose,
 					itemIndex: request.itemIndex,
