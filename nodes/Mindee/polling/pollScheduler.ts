@@ -2,6 +2,7 @@ import type { INode } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { canceledError, ensureNodeError, networkCode } from '../shared/errors';
+import { whenAborted } from '../shared/transport/cancelSignal';
 import type { MindeeApi } from '../shared/transport/mindeeApi';
 import type { SlidingWindowLimiter } from '../shared/transport/rateBudget';
 import { decideRetry, type Failure } from '../shared/transport/retryPolicy';
@@ -98,7 +99,6 @@ export class PollScheduler {
 		const { signal, node, itemIndex, job } = request;
 		if (signal?.aborted) throw canceledError(node, itemIndex, job);
 		return await new Promise<WaitOutcome>((resolve, reject) => {
-			const onAbort = () => entry.fail(canceledError(node, itemIndex, job));
 			const entry: Entry = {
 				request,
 				kind: kindOf(job.model_id, request.fileBytes),
@@ -118,9 +118,13 @@ export class PollScheduler {
 					this.remove(entry);
 					reject(error);
 				},
-				stopListening: () => signal?.removeEventListener('abort', onAbort),
+				stopListening: () => undefined,
 			};
-			signal?.addEventListener('abort', onAbort, { once: true });
+			if (signal) {
+				entry.stopListening = whenAborted(signal, () =>
+					entry.fail(canceledError(node, itemIndex, job)),
+				);
+			}
 			this.entries.add(entry);
 			this.poke();
 		});
@@ -187,7 +191,8 @@ export class PollScheduler {
 		for (const entry of heldBack) entry.heldBack = true;
 		if (heldBack.length > 0) return HELD_BACK_PAUSE_MS;
 		let next = Infinity;
-		for (const entry of this.entries) next = Math.min(next, nextChangeAt(entry, now), entry.request.deadline);
+		for (const entry of this.entries)
+			next = Math.min(next, nextChangeAt(entry, now), entry.request.deadline);
 		return next - now;
 	}
 
@@ -217,7 +222,8 @@ export class PollScheduler {
 				.map((entry) => entry.lastProcessingAgeMs)
 				.filter((ageMs) => ageMs > 0);
 			const curve: SurvivalCurve = survivalCurve(finished, stillProcessing);
-			const oldestFirst = finished.length > 0 ? entries : [...entries].sort((a, b) => a.startedAt - b.startedAt);
+			const oldestFirst =
+				finished.length > 0 ? entries : [...entries].sort((a, b) => a.startedAt - b.startedAt);
 			oldestFirst.forEach((entry, index) => {
 				entry.curve = curve;
 				entry.standsBy = finished.length === 0 && index >= SCOUTS_PER_KIND;

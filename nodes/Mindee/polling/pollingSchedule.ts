@@ -53,7 +53,7 @@ export function survivalCurve(
 	const stillProcessing: number[] = [];
 	let share = 1;
 	let runningBefore = 0;
-	for (let index = 0; index < finished.length; ) {
+	for (let index = 0; index < finished.length;) {
 		const age = finished[index];
 		let endedHere = 0;
 		while (index + endedHere < finished.length && finished[index + endedHere] === age) endedHere++;
@@ -178,7 +178,8 @@ export function rankJobs<T extends WaitingJob>(jobs: Iterable<T>, now: number): 
 		const chance = readyChance(job, Math.max(now, job.notBefore));
 		if (chance <= 0) continue;
 		maybeDone++;
-		if (!job.checking && now >= job.notBefore) candidates.push({ job, chance: readyChance(job, now) });
+		if (!job.checking && now >= job.notBefore)
+			candidates.push({ job, chance: readyChance(job, now) });
 	}
 	candidates.sort((a, b) => b.chance - a.chance || a.job.startedAt - b.job.startedAt);
 	return { due: candidates.map((candidate) => candidate.job), maybeDone };

@@ -41,17 +41,22 @@ export async function waitForResult(
 		fileBytes,
 	});
 	if ('timedOut' in outcome) {
-		const reason = outcome.heldBack && !outcome.lastFailure
-			? noRoomBeforeDeadlineError(node, itemIndex)
-			: outcome.lastFailure;
+		const reason =
+			outcome.heldBack && !outcome.lastFailure
+				? noRoomBeforeDeadlineError(node, itemIndex)
+				: outcome.lastFailure;
 		throw timeoutError(node, enqueued, settings.maxWaitMs, itemIndex, reason);
 	}
 	const job = outcome.done;
 	if (job.status === 'Failed') throw jobFailedError(node, job, itemIndex);
 	if (!job.result_url) {
-		throw new NodeOperationError(node, `Mindee marked job ${job.id} processed without a result URL`, {
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			node,
+			`Mindee marked job ${job.id} processed without a result URL`,
+			{
+				itemIndex,
+			},
+		);
 	}
 	// Without Mindee's timestamps, the job finished between the last two answers.
 	const { previousAgeMs, answeredAgeMs } = outcome;

@@ -173,7 +173,11 @@ export class MindeeHttpClient {
 				if (this.signal?.aborted) throw canceled();
 				const code = networkCode(error);
 				const decision = decideRetry(request.method, { kind: 'network', code }, attempt);
-				if (!decision.retry || request.once || !fitsBeforeDeadline(decision.delayMs, request.deadline)) {
+				if (
+					!decision.retry ||
+					request.once ||
+					!fitsBeforeDeadline(decision.delayMs, request.deadline)
+				) {
 					throw networkError(this.context.getNode(), error, {
 						baseUrl: this.baseUrl,
 						purpose: request.purpose,
@@ -196,7 +200,11 @@ export class MindeeHttpClient {
 			};
 			const decision = decideRetry(request.method, failure, attempt);
 			const repeatedByCaller = request.once && !decision.rateLimited;
-			if (!decision.retry || repeatedByCaller || !fitsBeforeDeadline(decision.delayMs, request.deadline)) {
+			if (
+				!decision.retry ||
+				repeatedByCaller ||
+				!fitsBeforeDeadline(decision.delayMs, request.deadline)
+			) {
 				throw mindeeApiError(this.context.getNode(), statusCode, response.body, {
 					purpose: request.purpose,
 					itemIndex: request.itemIndex,

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { canceledError } from '../errors';
 import type { MindeeProduct } from '../products';
 import type { MindeeInference, MindeeJob, MindeeModel, ModelSearchPage } from '../types';
+import { whenAborted } from './cancelSignal';
 import { MindeeHttpClient, type MindeeContext } from './httpClient';
 import { buildMultipartBody, type FormFields, type MultipartFile } from './multipart';
 import type { SlidingWindowLimiter } from './rateBudget';
@@ -35,16 +36,17 @@ class UploadGate {
 		if (signal?.aborted) return false;
 		if (this.sending < this.slots) return this.take();
 		return await new Promise((resolve) => {
-			const onAbort = () => {
-				const index = this.waiting.indexOf(admit);
-				if (index >= 0) this.waiting.splice(index, 1);
-				resolve(false);
-			};
+			const stopListening = signal
+				? whenAborted(signal, () => {
+						const index = this.waiting.indexOf(admit);
+						if (index >= 0) this.waiting.splice(index, 1);
+						resolve(false);
+					})
+				: () => undefined;
 			const admit = () => {
-				signal?.removeEventListener('abort', onAbort);
+				stopListening();
 				resolve(this.take());
 			};
-			signal?.addEventListener('abort', onAbort, { once: true });
 			this.waiting.push(admit);
 		});
 	}
