@@ -27,6 +27,8 @@ export interface FakeFigures {
 	closestChecksMs: number;
 	/** Checks that came less than a second after the previous check of the same job. */
 	checksUnderASecondApart: number;
+	/** When the last accepted upload arrived, ms after the first request: no batch ends before it plus its processing. */
+	lastUploadAfterMs: number;
 }
 
 const MINUTE_MS = 60_000;
@@ -109,6 +111,7 @@ export function figuresOf(fake: FakeMindee): FakeFigures {
 		},
 		closestChecksMs: gaps.length ? Math.min(...gaps) : NaN,
 		checksUnderASecondApart: gaps.filter((gap) => gap < 1_000).length,
+		lastUploadAfterMs: Math.max(0, ...counted.filter((request) => request.method === 'POST').map((request) => request.at - first)),
 		requests: fake.requests.length,
 		posts,
 		gets,

@@ -159,6 +159,7 @@ class Bench {
 			getsPerJobCounts: countBy(run.figures.getsPerJob),
 			busiestMinute: run.figures.busiestMinute,
 			closestChecksMs: run.figures.closestChecksMs,
+			lastUploadAfterMs: run.figures.lastUploadAfterMs,
 			...(run.figures.latestJob ? { latestJob: run.figures.latestJob } : {}),
 			...(run.result.memory ? { memory: run.result.memory } : {}),
 		});

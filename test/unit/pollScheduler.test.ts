@@ -5,6 +5,7 @@ import { NodeApiError } from 'n8n-workflow';
 import {
 	affordableChecksPerSecond,
 	checkGapMs,
+	nextChangeAt,
 	rankJobs,
 	readyChance,
 	survivalCurve,
@@ -232,5 +233,20 @@ describe('PollScheduler', () => {
 		const outcome = await scheduler.waitUntilDone({ api, node, job: jobNamed('job-1'), settings, itemIndex: 0, deadline: Date.now() + 300 });
 		expect(checks).toEqual([]);
 		expect(outcome).toEqual({ timedOut: true, lastFailure: undefined, heldBack: true });
+	});
+});
+
+describe('nextChangeAt', () => {
+	it('waits for news, not for a timer, when only another job\'s answer can change a job\'s chance', () => {
+		expect(nextChangeAt(waiting({ standsBy: true }), 10_000)).toBe(Infinity);
+		expect(nextChangeAt(waiting({ checking: true }), 10_000)).toBe(Infinity);
+	});
+
+	it('wakes at the Initial Delay, at the end of the wait since the last check, or at the next age a similar job finished', () => {
+		expect(nextChangeAt(waiting({ startedAt: 1_000 }), 1_500)).toBe(3_000);
+		expect(nextChangeAt(waiting({ lastProcessingAgeMs: 4_000, notBefore: 5_500 }), 5_000)).toBe(5_500);
+		const curve = survivalCurve([10_000, 20_000], []);
+		// Found processing at 12 s: nothing can change before a similar job's 20 s.
+		expect(nextChangeAt(waiting({ curve, lastProcessingAgeMs: 12_000, notBefore: 13_000 }), 14_000)).toBe(20_000);
 	});
 });

@@ -186,19 +186,16 @@ export function rankJobs<T extends WaitingJob>(jobs: Iterable<T>, now: number): 
 }
 
 /**
- * The next time a job's chance can rise (the end of its wait since the last check, the age at
- * which a similar job finished, the Initial Delay): when to decide again if nothing else happens.
+ * The next time a job's chance can rise by itself (the end of its wait since the last check, the
+ * Initial Delay, the age at which a similar job finished): when to decide again if no answer
+ * brings news first. Infinity when only news can (a job standing by, a check on its way).
  */
 export function nextChangeAt(job: WaitingJob, now: number): number {
 	if (job.checking) return Infinity;
-	const ageMs = now - job.startedAt;
-	let at = Math.max(job.notBefore, now);
-	if (job.curve.agesMs.length === 0) {
-		at = Math.max(at, job.startedAt + job.settings.initialDelayMs);
-	} else {
-		const next = job.curve.agesMs.find((duration) => duration > ageMs);
-		const chanceNow = readyChance(job, Math.max(at, now));
-		if (chanceNow === 0 && next !== undefined) at = Math.max(at, job.startedAt + next);
-	}
-	return at;
+	const blind = job.curve.agesMs.length === 0;
+	const at = Math.max(job.notBefore, now, blind ? job.startedAt + job.settings.initialDelayMs : 0);
+	if (readyChance(job, at) > 0) return at;
+	const ageMs = at - job.startedAt;
+	const next = job.curve.agesMs.find((age) => age > ageMs);
+	return next === undefined ? Infinity : job.startedAt + next;
 }
