@@ -19,10 +19,12 @@ export interface ReadTiming {
 
 /**
  * Uploads of one credential sending bytes at the same time in this process, however many
- * documents are waiting: what bounds the memory of a batch (each holds its multipart body). Once
- * uploaded, a document waits with its job ID only, and counts against nothing but Mindee's limits.
+ * documents are waiting: what bounds the memory of a batch (each holds its multipart body), fewer
+ * than the 50 documents in progress the node allowed before, enough to hide each upload's round
+ * trip. Once uploaded, a document waits with its job ID only, and counts against nothing but
+ * Mindee's limits.
  */
-export const UPLOADS_AT_ONCE = 8;
+export const UPLOADS_AT_ONCE = 32;
 
 /** First come, first served slots; a waiter leaves when its execution is cancelled. */
 class UploadGate {
