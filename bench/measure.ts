@@ -21,6 +21,45 @@ export interface FakeFigures {
 	slowestProcessingMs: number;
 	/** The job fetched latest after it was ready: its GETs, as ms after its enqueue, to see why. */
 	latestJob?: { processingMs: number; getsAtMs: number[] };
+	/** Most uploads, and most GETs, the server took (429s aside) within any 60 s. */
+	busiestMinute: { posts: number; gets: number };
+	/** The shortest time between two checks (polls) of one job as they reached the server, ms. */
+	closestChecksMs: number;
+	/** Checks that came less than a second after the previous check of the same job. */
+	checksUnderASecondApart: number;
+	/** When the last accepted upload arrived, ms after the first request: no batch ends before it plus its processing. */
+	lastUploadAfterMs: number;
+}
+
+const MINUTE_MS = 60_000;
+
+/** Most of `times` (ms, any order) within any window of `windowMs`. */
+export function busiestWindow(times: number[], windowMs = MINUTE_MS): number {
+	const sorted = [...times].sort((a, b) => a - b);
+	let most = 0;
+	for (let first = 0, last = 0; last < sorted.length; last++) {
+		while (sorted[last] - sorted[first] >= windowMs) first++;
+		most = Math.max(most, last - first + 1);
+	}
+	return most;
+}
+
+/** Per job, the gaps between its checks as they reached the server. */
+function checkGaps(fake: FakeMindee): number[] {
+	const checksByJob = new Map<string, number[]>();
+	for (const request of fake.requests) {
+		if (request.method !== 'GET' || !request.path.startsWith('/v2/jobs/')) continue;
+		const id = request.path.slice('/v2/jobs/'.length).split('?')[0];
+		const times = checksByJob.get(id) ?? [];
+		times.push(request.at);
+		checksByJob.set(id, times);
+	}
+	const gaps: number[] = [];
+	for (const times of checksByJob.values()) {
+		times.sort((a, b) => a - b);
+		for (let index = 1; index < times.length; index++) gaps.push(times[index] - times[index - 1]);
+	}
+	return gaps;
 }
 
 export function figuresOf(fake: FakeMindee): FakeFigures {
@@ -63,7 +102,16 @@ export function figuresOf(fake: FakeMindee): FakeFigures {
 		.filter((job) => job.resultFetchedAt !== undefined)
 		.map((job) => job.resultFetchedAt! - job.readyAt)
 		.sort((a, b) => a - b);
+	const counted = fake.requests.filter((request) => request.status !== 429);
+	const gaps = checkGaps(fake);
 	return {
+		busiestMinute: {
+			posts: busiestWindow(counted.filter((request) => request.method === 'POST').map((request) => request.at)),
+			gets: busiestWindow(counted.filter((request) => request.method === 'GET').map((request) => request.at)),
+		},
+		closestChecksMs: gaps.length ? Math.min(...gaps) : NaN,
+		checksUnderASecondApart: gaps.filter((gap) => gap < 1_000).length,
+		lastUploadAfterMs: Math.max(0, ...counted.filter((request) => request.method === 'POST').map((request) => request.at - first)),
 		requests: fake.requests.length,
 		posts,
 		gets,

@@ -8,26 +8,33 @@
  *
  * Cases (goals from the batch issue):
  *  1. 1 document, 3 s processing: requests per document ≤ the SDK's; job ready → result fetched
- *     no worse than the SDK's median (over --reps runs).
+ *     median ≤ 250 ms and no worse than the SDK's (over --reps runs).
  *  2. 20 documents: wall time ≤ 1.5 × the single-document time (the SDK one after another).
  *  3. 300 documents, Mindee's limits on (200 POST / 1,200 GET per minute): 300 of 300 succeed, no
  *     item errors, wall time ≤ 1.15 × the floor the limits allow (60 s + 3 s processing = 63 s).
  *     The SDK starts all 300 at once (Promise.allSettled).
- *  4. One 60 s job: ≤ 15 GETs, result fetched ≤ 3 s after it is ready.
+ *  4. One 60 s job: result fetched ≤ 3 s after it is ready (its GETs are shown: while the budget
+ *     has room the node checks a job about once a second).
  *  5. A 100 MB PDF in n8n's filesystem binary mode: peak RSS growth ≤ 1.5 × the file size.
  *
  * Cases at real processing times (issue "Month-end at real processing times"); the floor is
  * ⌊(N − 1) / 200⌋ × 60 s + the slowest job's processing time. Each starts a fresh client process,
  * so the node starts with no processing-time history and learns during the case:
- *  6. 300 documents, 20 s ± 30 % processing, limits on: all 300 ok; wall ≤ 1.15 × floor; GETs per
- *     document ≤ 3 (median), ≤ 4 (p95).
- *  7. 1,000 documents, 20 s ± 30 %: all ok; wall ≤ 1.10 × floor; peak RSS growth reported. Opt-in
- *     (--case 7): about 6 minutes for ours alone.
+ *  6. 300 documents, 20 s ± 30 % processing, limits on, the node at its defaults: all 300 ok, no
+ *     429; wall ≤ 1.05 × floor; ready → fetched p95 ≤ 2 s.
+ *  7. 1,000 documents, 60 s ± 30 %, the node at its defaults: all ok; wall ≤ 1.05 × floor; ready →
+ *     fetched p95 ≤ 2 s; peak RSS growth ≤ 150 MiB. Opt-in (--case 7): about 6 minutes a side.
  *  8. One 60 s job, then 20 more of the same model in one execution: the later jobs ≤ 3 GETs each,
  *     result ≤ 1.5 s after ready (median).
- *  9. Jobs of 3 s, 10 s and 45 s (by file size) mixed in one execution: ≤ 4 GETs per document
- *     (median), none later than 3 s after ready. Run twice: the first execution learns, the second
- *     uses what it learned.
+ *  9. Jobs of 3 s, 10 s and 45 s (by file size) mixed in one execution: none later than 2 s after
+ *     ready in the first execution (no history), 3 s in the second. Run twice: the first execution
+ *     learns, the second uses what it learned.
+ * 10. 300 documents at 3 s with Mindee's rough edges: 10 % of reads answered 502/503, a job unknown
+ *     (404) for 1 s after its enqueue, and 0–1.5 s of jitter on the processing time (3 to 4.5 s):
+ *     all ok; wall ≤ 1.10 × floor; ready → fetched p95 ≤ 2 s.
+ * Every case also reports, from the fake server's records, the most uploads and GETs within any
+ * 60 s (never more than the credential's 200 and 1,200) and the closest two checks of one job
+ * (never under a second).
  * Case 1 is the issue's "one document, 3 s" case.
  *
  * Prints one table and writes it, with the details, to bench/results.md.
@@ -48,17 +55,14 @@ import { consoleTable, markdownTable, megabytes, millis, ratio, seconds, type Ro
 const MODEL_ID = 'b3274545-bb22-bb22-991e-9ca0639829a3';
 /** Another extraction model: the warm-up teaches the node nothing about MODEL_ID's times. */
 const WARMUP_MODEL_ID = 'afde5151-aa11-aa11-9289-fa04e50ca3b9';
-const REAL_PROCESSING_MS = 20_000;
 const REAL_SPREAD = 0.3;
 const MINDEE_LIMITS = { postPerMinute: 200, getPerMinute: 1200 };
-const DEFAULT_CASES = [1, 2, 3, 4, 5, 6, 8, 9];
-/**
- * Cases 6 and 7 run the node with Parallel Documents at its maximum: 20 s jobs need about
- * 200 uploads/min × 20 s ≈ 70 documents in flight to keep up with Mindee's upload limit, more than
- * the default 50 allows.
- */
-const REAL_BATCH_PARALLEL = 200;
-const ALL_CASES = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+const DEFAULT_CASES = [1, 2, 3, 4, 5, 6, 8, 9, 10];
+const ALL_CASES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+/** Case 1: the issue's goal for ready → fetched (median). */
+const SINGLE_LATENCY_GOAL_MS = 250;
+/** Cases 6, 7 and 10: ready → fetched, 95th percentile. */
+const BATCH_LATENCY_P95_GOAL_MS = 2_000;
 const PROCESSING_MS = 3_000;
 const LONG_JOB_MS = 60_000;
 const LARGE_FILE_BYTES = 100_000_000;
@@ -84,7 +88,7 @@ function parseArgs(argv: string[]): Options {
 		else if (flag === '--out') options.out = value();
 		else if (flag === '--burst-parallel') options.burstParallel = Math.max(1, Math.min(1000, Number(value()) || 50));
 		else if (flag === '--help' || flag === '-h') {
-			console.log('Usage: npm run bench -- [--case 1,2,3,4,5,6,7,8,9] [--reps 5] [--burst-parallel N] [--out bench/results.md]  (default: all but 7)');
+			console.log('Usage: npm run bench -- [--case 1,2,3,4,5,6,7,8,9,10] [--reps 5] [--burst-parallel N] [--out bench/results.md]  (default: all but 7)');
 			process.exit(0);
 		} else throw new Error(`Unknown argument: ${argv[index]}`);
 	}
@@ -156,6 +160,9 @@ class Bench {
 				? run.figures.readyToFetchedMs
 				: { min: run.figures.readyToFetchedMs[0], median: median(run.figures.readyToFetchedMs), p95: percentile(run.figures.readyToFetchedMs, 95), max: run.figures.readyToFetchedMs.at(-1) },
 			getsPerJobCounts: countBy(run.figures.getsPerJob),
+			busiestMinute: run.figures.busiestMinute,
+			closestChecksMs: run.figures.closestChecksMs,
+			lastUploadAfterMs: run.figures.lastUploadAfterMs,
 			...(run.figures.latestJob ? { latestJob: run.figures.latestJob } : {}),
 			...(run.result.memory ? { memory: run.result.memory } : {}),
 		});
@@ -176,6 +183,33 @@ const countBy = (values: number[]) =>
 	values.reduce<Record<string, number>>((counts, value) => ({ ...counts, [value]: (counts[value] ?? 0) + 1 }), {});
 const latencies = (runs: SideRun[]) => runs.flatMap((run) => run.figures.readyToFetchedMs);
 const outcome = (run: SideRun) => `${run.result.succeeded}/${run.result.items} ok, ${run.result.errors} errors`;
+
+/**
+ * The row every case ends with: the most uploads and GETs the server took within any 60 s (the
+ * credential allows 200 and 1,200) and the closest two checks of one job (Mindee asks for 1 s).
+ */
+function limitsRow(bench: Bench, id: string, ours: SideRun[], sdk: SideRun[]): void {
+	const worst = (runs: SideRun[]) => ({
+		posts: Math.max(...runs.map((run) => run.figures.busiestMinute.posts)),
+		gets: Math.max(...runs.map((run) => run.figures.busiestMinute.gets)),
+		closest: Math.min(...runs.map((run) => run.figures.closestChecksMs).filter(Number.isFinite)),
+		under: runs.reduce((sum, run) => sum + run.figures.checksUnderASecondApart, 0),
+	});
+	const text = (figures: ReturnType<typeof worst>) =>
+		`${figures.posts} uploads, ${figures.gets} GETs; closest checks ${millis(figures.closest)} (${figures.under} under 1 s)`;
+	const oursWorst = worst(ours);
+	bench.rows.push({
+		case: id,
+		goal: 'any 60 s ≤ 200 uploads, ≤ 1,200 GETs; checks of one job ≥ 1 s apart',
+		ours: text(oursWorst),
+		sdk: text(worst(sdk)),
+		ratio: ratio(oursWorst.gets, worst(sdk).gets),
+		met:
+			oursWorst.posts <= MINDEE_LIMITS.postPerMinute &&
+			oursWorst.gets <= MINDEE_LIMITS.getPerMinute &&
+			oursWorst.under === 0,
+	});
+}
 
 async function singleDocumentRuns(bench: Bench, reps: number): Promise<{ ours: SideRun[]; sdk: SideRun[] }> {
 	const [document] = bench.workspace.documents(1);
@@ -209,11 +243,11 @@ async function case1(bench: Bench): Promise<void> {
 	const sdkLatency = median(latencies(sdk));
 	bench.rows.push({
 		case: '1',
-		goal: `ready→fetched median ≤ SDK median (+${LATENCY_TOLERANCE_MS} ms jitter)`,
+		goal: `ready→fetched median ≤ ${SINGLE_LATENCY_GOAL_MS} ms and ≤ SDK median (+${LATENCY_TOLERANCE_MS} ms jitter)`,
 		ours: millis(oursLatency),
 		sdk: millis(sdkLatency),
 		ratio: ratio(oursLatency, sdkLatency),
-		met: oursLatency <= sdkLatency + LATENCY_TOLERANCE_MS,
+		met: oursLatency <= SINGLE_LATENCY_GOAL_MS && oursLatency <= sdkLatency + LATENCY_TOLERANCE_MS,
 	});
 	bench.rows.push({
 		case: '1',
@@ -222,6 +256,7 @@ async function case1(bench: Bench): Promise<void> {
 		sdk: seconds(bench.singleDocument!.sdk),
 		ratio: ratio(bench.singleDocument!.ours, bench.singleDocument!.sdk),
 	});
+	limitsRow(bench, '1', ours, sdk);
 	bench.detail('Case 1: one document, 3 s processing', { ours, sdk });
 }
 
@@ -248,6 +283,7 @@ async function case2(bench: Bench): Promise<void> {
 		sdk: `${outcome(sdk)}; ${perDocument(sdk).toFixed(2)} req/doc`,
 		ratio: ratio(perDocument(ours), perDocument(sdk)),
 	});
+	limitsRow(bench, '2', [ours], [sdk]);
 	bench.detail('Case 2: 20 documents, 3 s processing', { ours, sdk });
 }
 
@@ -283,6 +319,7 @@ async function case3(bench: Bench): Promise<void> {
 		sdk: `${sdk.figures.rateLimited} × 429; ${perDocument(sdk).toFixed(2)} req/doc`,
 		ratio: ratio(perDocument(ours), perDocument(sdk)),
 	});
+	limitsRow(bench, '3', [ours], [sdk]);
 	bench.detail(`Case 3: 300 documents, limits 200 POST / 1,200 GET per minute (ours: Parallel Documents ${parallel})`, { ours, sdk });
 }
 
@@ -295,11 +332,10 @@ async function case4(bench: Bench): Promise<void> {
 	]);
 	bench.rows.push({
 		case: '4',
-		goal: '60 s job: GETs ≤ 15 (polls + result)',
+		goal: '60 s job: GETs, polls + result (info: spent while the budget has room)',
 		ours: `${ours.figures.gets} (${ours.figures.polls} polls)`,
 		sdk: `${sdk.figures.gets} (${sdk.figures.polls} polls)`,
 		ratio: ratio(ours.figures.gets, sdk.figures.gets),
-		met: ours.figures.gets <= 15,
 	});
 	const oursLatency = ours.figures.readyToFetchedMs[0] ?? NaN;
 	const sdkLatency = sdk.figures.readyToFetchedMs[0] ?? NaN;
@@ -311,6 +347,7 @@ async function case4(bench: Bench): Promise<void> {
 		ratio: ratio(oursLatency, sdkLatency),
 		met: oursLatency <= 3_000,
 	});
+	limitsRow(bench, '4', [ours], [sdk]);
 	bench.detail('Case 4: one 60 s job', { ours, sdk });
 }
 
@@ -338,6 +375,7 @@ async function case5(bench: Bench): Promise<void> {
 		sdk: `${outcome(sdk)}; ${seconds(sdk.result.wallMs)}`,
 		ratio: ratio(ours.result.wallMs, sdk.result.wallMs),
 	});
+	limitsRow(bench, '5', [ours], [sdk]);
 	bench.detail(`Case 5: ${file.size.toLocaleString('en')} byte PDF, filesystem binary mode (ours) / PathInput (SDK)`, { ours, sdk });
 }
 
@@ -349,22 +387,32 @@ function floorMs(documents: number, run: SideRun): number {
 const getsSummary = (run: SideRun) =>
 	`median ${median(run.figures.getsPerJob)}, p95 ${percentile(run.figures.getsPerJob, 95)}, ${(run.figures.gets / Math.max(1, run.figures.jobs)).toFixed(2)} mean`;
 
-/** Cases 6 and 7: N documents at 20 s ± 30 %, Mindee's limits on, both sides with fresh processes. */
-async function realBatch(bench: Bench, id: string, count: number, wallGoal: number, measureMemory: boolean): Promise<{ ours: SideRun; sdk: SideRun }> {
+/**
+ * Cases 6, 7 and 10: N documents, Mindee's limits on, both sides in fresh processes, the node at
+ * its defaults (no Parallel Documents).
+ */
+async function realBatch(
+	bench: Bench,
+	id: string,
+	count: number,
+	label: string,
+	fake: FakeMindeeOptions,
+	wallGoal: number,
+	measureMemory: boolean,
+): Promise<{ ours: SideRun; sdk: SideRun }> {
 	const documents = bench.workspace.documents(count);
-	const fake: FakeMindeeOptions = { processingMs: REAL_PROCESSING_MS, processingSpread: REAL_SPREAD, rateLimits: MINDEE_LIMITS };
-	log(`${count} documents at 20 s ± 30 %, limits on: ours (fresh process, no history)`);
-	const ours = await bench.run('ours', fake, { documents, measureMemory, parallelDocuments: REAL_BATCH_PARALLEL }, true);
-	log(`${count} documents at 20 s ± 30 %: SDK, all at once`);
+	log(`${count} documents, ${label}: ours (defaults, fresh process, no history)`);
+	const ours = await bench.run('ours', fake, { documents, measureMemory }, true);
+	log(`${count} documents, ${label}: SDK, all at once`);
 	const sdk = await bench.run('sdk', fake, { documents, sdkMode: 'all-at-once', measureMemory }, true);
 	const oursFloor = floorMs(count, ours);
 	bench.rows.push({
 		case: id,
-		goal: `${count} docs, 20 s ± 30 %, 200/1,200 limits, ours ${REAL_BATCH_PARALLEL} parallel: all ok`,
-		ours: outcome(ours),
-		sdk: outcome(sdk),
+		goal: `${count} docs, ${label}, 200/1,200 limits, ours at defaults: all ok, 0 × 429`,
+		ours: `${outcome(ours)}; ${ours.figures.rateLimited} × 429`,
+		sdk: `${outcome(sdk)}; ${sdk.figures.rateLimited} × 429`,
 		ratio: ratio(ours.result.succeeded, sdk.result.succeeded),
-		met: ours.result.succeeded === count && ours.result.errors === 0,
+		met: ours.result.succeeded === count && ours.result.errors === 0 && ours.figures.rateLimited === 0,
 	});
 	bench.rows.push({
 		case: id,
@@ -374,42 +422,75 @@ async function realBatch(bench: Bench, id: string, count: number, wallGoal: numb
 		ratio: ratio(ours.result.wallMs, sdk.result.wallMs),
 		met: ours.result.wallMs <= wallGoal * oursFloor,
 	});
+	const p95 = (run: SideRun) => percentile(run.figures.readyToFetchedMs, 95);
+	bench.rows.push({
+		case: id,
+		goal: `ready→fetched p95 ≤ ${seconds(BATCH_LATENCY_P95_GOAL_MS)} (median, max)`,
+		ours: `${millis(p95(ours))} (${millis(median(ours.figures.readyToFetchedMs))}, ${millis(ours.figures.readyToFetchedMs.at(-1) ?? NaN)})`,
+		sdk: `${millis(p95(sdk))} (${millis(median(sdk.figures.readyToFetchedMs))}, ${millis(sdk.figures.readyToFetchedMs.at(-1) ?? NaN)})`,
+		ratio: ratio(p95(ours), p95(sdk)),
+		met: p95(ours) <= BATCH_LATENCY_P95_GOAL_MS,
+	});
 	return { ours, sdk };
 }
 
 async function case6(bench: Bench): Promise<void> {
-	const { ours, sdk } = await realBatch(bench, '6', 300, 1.15, false);
-	const gets = ours.figures.getsPerJob;
+	const fake: FakeMindeeOptions = { processingMs: 20_000, processingSpread: REAL_SPREAD, rateLimits: MINDEE_LIMITS };
+	const { ours, sdk } = await realBatch(bench, '6', 300, '20 s ± 30 %', fake, 1.05, false);
 	bench.rows.push({
 		case: '6',
-		goal: 'GETs per document ≤ 3 (median), ≤ 4 (p95)',
+		goal: 'GETs per document (info)',
 		ours: getsSummary(ours),
 		sdk: getsSummary(sdk),
-		ratio: ratio(median(gets), median(sdk.figures.getsPerJob)),
-		met: median(gets) <= 3 && percentile(gets, 95) <= 4,
+		ratio: ratio(median(ours.figures.getsPerJob), median(sdk.figures.getsPerJob)),
 	});
-	bench.rows.push({
-		case: '6',
-		goal: 'HTTP 429 answers; ready→fetched median, p95 (info)',
-		ours: `${ours.figures.rateLimited} × 429; ${millis(median(ours.figures.readyToFetchedMs))}, ${millis(percentile(ours.figures.readyToFetchedMs, 95))}`,
-		sdk: `${sdk.figures.rateLimited} × 429; ${millis(median(sdk.figures.readyToFetchedMs))}, ${millis(percentile(sdk.figures.readyToFetchedMs, 95))}`,
-		ratio: ratio(median(ours.figures.readyToFetchedMs), median(sdk.figures.readyToFetchedMs)),
-	});
-	bench.detail('Case 6: 300 documents, 20 s ± 30 % processing, limits 200 POST / 1,200 GET per minute', { ours, sdk });
+	limitsRow(bench, '6', [ours], [sdk]);
+	bench.detail('Case 6: 300 documents, 20 s ± 30 % processing, limits 200 POST / 1,200 GET per minute, ours at defaults', { ours, sdk });
 }
 
 async function case7(bench: Bench): Promise<void> {
-	const { ours, sdk } = await realBatch(bench, '7', 1000, 1.1, true);
+	const fake: FakeMindeeOptions = { processingMs: 60_000, processingSpread: REAL_SPREAD, rateLimits: MINDEE_LIMITS };
+	const { ours, sdk } = await realBatch(bench, '7', 1000, '60 s ± 30 %', fake, 1.05, true);
 	const growth = (run: SideRun) => run.result.memory?.peakGrowth ?? NaN;
 	bench.rows.push({
 		case: '7',
-		goal: 'peak RSS growth (reported); GETs per document (info)',
+		goal: `peak RSS growth ≤ ${megabytes(MEMORY_GOAL_BYTES)}; GETs per document (info)`,
 		ours: `${megabytes(growth(ours))}; ${getsSummary(ours)}`,
 		sdk: `${megabytes(growth(sdk))}; ${getsSummary(sdk)}`,
 		ratio: ratio(growth(ours), growth(sdk)),
+		met: growth(ours) <= MEMORY_GOAL_BYTES,
 	});
-	bench.detail('Case 7: 1,000 documents, 20 s ± 30 % processing, limits on', { ours, sdk });
+	limitsRow(bench, '7', [ours], [sdk]);
+	bench.detail('Case 7: 1,000 documents, 60 s ± 30 % processing, limits on, ours at defaults', { ours, sdk });
 }
+
+/** Case 7: a thousand documents in one execution hold at most this much more memory. */
+const MEMORY_GOAL_BYTES = 150 * 1024 * 1024;
+
+async function case10(bench: Bench): Promise<void> {
+	// 3 s plus 0–1.5 s of jitter: a base of 3.75 s ± 20 %.
+	const fake: FakeMindeeOptions = {
+		processingMs: 3_750,
+		processingSpread: 0.2,
+		rateLimits: MINDEE_LIMITS,
+		faults: { getErrorRate: 0.1, jobNotFoundForMs: 1_000 },
+	};
+	const { ours, sdk } = await realBatch(bench, '10', 300, "3 s + 0–1.5 s jitter, 10 % of reads 5xx, jobs 404 for 1 s", fake, 1.1, false);
+	bench.rows.push({
+		case: '10',
+		goal: 'requests by status (info)',
+		ours: statusSummary(ours),
+		sdk: statusSummary(sdk),
+		ratio: ratio(ours.figures.gets, sdk.figures.gets),
+	});
+	limitsRow(bench, '10', [ours], [sdk]);
+	bench.detail("Case 10: 300 documents at 3–4.5 s with Mindee's rough edges (10 % of reads 502/503, jobs unknown for 1 s), ours at defaults", { ours, sdk });
+}
+
+const statusSummary = (run: SideRun) =>
+	Object.entries(run.figures.byStatus)
+		.map(([key, count]) => `${key}: ${count}`)
+		.join(', ');
 
 async function case8(bench: Bench): Promise<void> {
 	const [first] = bench.workspace.documents(1);
@@ -440,6 +521,7 @@ async function case8(bench: Bench): Promise<void> {
 		ratio: ratio(latency(ours.then), latency(sdk.then)),
 		met: latency(ours.then) <= 1_500,
 	});
+	limitsRow(bench, '8', [ours.alone, ours.then], [sdk.alone, sdk.then]);
 	bench.detail('Case 8: one 60 s job, then 20 more of the same model (SDK: the 20 at once)', {
 		oursFirst: ours.alone,
 		oursLater: ours.then,
@@ -471,24 +553,24 @@ async function case9(bench: Bench): Promise<void> {
 	log('30 documents of 3 s, 10 s and 45 s mixed, twice: both sides at once, about 2 min');
 	const [ours, sdk] = await Promise.all([sides('ours'), sides('sdk')]);
 	const late = (run: SideRun) => run.figures.readyToFetchedMs.at(-1) ?? NaN;
-	for (const [label, key] of [['first execution', 'learning'], ['second execution', 'learned']] as const) {
+	for (const [label, key, goalMs] of [['first execution', 'learning', 2_000], ['second execution', 'learned', 3_000]] as const) {
 		bench.rows.push({
 			case: '9',
-			goal: `3/10/45 s mixed, ${label}: ≤ 4 GETs/doc (median)`,
+			goal: `3/10/45 s mixed, ${label}: GETs/doc (info)`,
 			ours: getsSummary(ours[key]),
 			sdk: getsSummary(sdk[key]),
 			ratio: ratio(median(ours[key].figures.getsPerJob), median(sdk[key].figures.getsPerJob)),
-			met: median(ours[key].figures.getsPerJob) <= 4,
 		});
 		bench.rows.push({
 			case: '9',
-			goal: `3/10/45 s mixed, ${label}: none later than 3 s after ready`,
+			goal: `3/10/45 s mixed, ${label}: none later than ${seconds(goalMs)} after ready`,
 			ours: `max ${millis(late(ours[key]))}, median ${millis(median(ours[key].figures.readyToFetchedMs))}; ${outcome(ours[key])}`,
 			sdk: `max ${millis(late(sdk[key]))}, median ${millis(median(sdk[key].figures.readyToFetchedMs))}; ${outcome(sdk[key])}`,
 			ratio: ratio(late(ours[key]), late(sdk[key])),
-			met: late(ours[key]) <= 3_000,
+			met: late(ours[key]) <= goalMs && ours[key].result.errors === 0,
 		});
 	}
+	limitsRow(bench, '9', [ours.learning, ours.learned], [sdk.learning, sdk.learned]);
 	bench.detail('Case 9: 3 s, 10 s and 45 s jobs mixed (by file size), two executions', {
 		oursFirst: ours.learning,
 		oursSecond: ours.learned,
@@ -507,6 +589,7 @@ const CASES: Record<number, (bench: Bench) => Promise<void>> = {
 	7: case7,
 	8: case8,
 	9: case9,
+	10: case10,
 };
 
 async function main(): Promise<void> {
@@ -537,8 +620,8 @@ async function main(): Promise<void> {
 		`Run ${new Date(startedAt).toISOString()} in ${seconds(Date.now() - startedAt)}: Node ${process.version}, ${os.cpus().length} CPUs, ` +
 			`\`mindee\` ${sdkVersion}; cases ${options.cases.join(', ')}; fake Mindee server over HTTPS on loopback, a fresh one per side and run.`,
 		'',
-		'Ours: the Mindee node (Extraction → Enqueue & Poll, raw output, Continue On Fail, default polling 2 s / 1.5 s) through n8n\'s execution engine (`WorkflowExecute`). ' +
-			`SDK: \`Client.enqueueAndGetResult\` with its default polling (2 s / 1.5 s, 80 tries). Case 3 runs ours with Parallel Documents ${options.burstParallel ?? 'at its default (50)'} and the SDK with all 300 calls at once.`,
+		'Ours: the Mindee node (Extraction → Enqueue & Poll, raw output, Continue On Fail, default polling options, no Parallel Documents) through n8n\'s execution engine (`WorkflowExecute`). ' +
+			`SDK: \`Client.enqueueAndGetResult\` with its default polling (2 s / 1.5 s, 80 tries). Case 3 runs ours with Parallel Documents ${options.burstParallel ?? 'not set (the default)'} and the SDK with all 300 calls at once.`,
 		'',
 		markdownTable(bench.rows),
 		'',

@@ -1,32 +1,4 @@
-import { nextPollDelayMs } from '../../nodes/Mindee/polling/pollingSchedule';
 import { isSameOrigin, normaliseBaseUrl, resolveUrl } from '../../nodes/Mindee/shared/transport/httpClient';
-
-describe('nextPollDelayMs', () => {
-	const settings = { initialDelayMs: 2000, intervalMs: 1500, maxWaitMs: 600_000 };
-
-	it('keeps the base interval while the job is young', () => {
-		expect(nextPollDelayMs(settings, 3000, 1500)).toBe(1500);
-		expect(nextPollDelayMs(settings, 4900, 1500)).toBe(1500);
-	});
-
-	it('never polls faster than once a second, whatever the setting', () => {
-		expect(nextPollDelayMs({ ...settings, intervalMs: 200 }, 1000, 200)).toBe(1000);
-	});
-
-	it('spaces polls out for long jobs, up to a ceiling', () => {
-		let delay = 1500;
-		let age = 2000;
-		let polls = 0;
-		while (age < 60_000) {
-			delay = nextPollDelayMs(settings, age, delay);
-			age += delay;
-			polls++;
-		}
-		expect(delay).toBeLessThanOrEqual(6000);
-		// With the result fetch, a one-minute job costs at most 15 GETs.
-		expect(polls).toBeLessThanOrEqual(14);
-	});
-});
 
 describe('urls', () => {
 	it('only trusts URLs on the credential\'s origin', () => {

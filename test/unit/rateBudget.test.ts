@@ -27,6 +27,21 @@ describe('SlidingWindowLimiter', () => {
 		expect(grantedAt[10]).toBeGreaterThanOrEqual(800);
 	});
 
+	it('tells how many requests will still count at a later time, waiting ones included', async () => {
+		const limiter = new SlidingWindowLimiter(3, 10_000);
+		for (let index = 0; index < 3; index++) expect(await limiter.acquire(index)).toBeTruthy();
+		const now = Date.now();
+		expect(limiter.perWindow).toBe(3);
+		expect(limiter.countedAt(now)).toBe(3);
+		expect(limiter.countedAt(now + 10_001)).toBe(0);
+		const leave = new AbortController();
+		const waiting = limiter.acquire(5, leave.signal);
+		expect(limiter.countedAt(now + 10_001)).toBe(1);
+		leave.abort();
+		expect(await waiting).toBe(false);
+		expect(limiter.countedAt(now + 10_001)).toBe(0);
+	});
+
 	it('serves waiting requests by priority, lowest first', async () => {
 		const limiter = new SlidingWindowLimiter(1, 100);
 		await limiter.acquire(0);

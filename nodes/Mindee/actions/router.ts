@@ -30,7 +30,12 @@ const operations: Record<string, Record<string, Operation>> = {
 
 /** Items processed at once when the node has no "Parallel Documents" option (job and model). */
 const DEFAULT_CONCURRENCY: Record<string, number> = { job: 5, model: 1 };
-const DEFAULT_PARALLEL_DOCUMENTS = 50;
+/**
+ * Documents have no cap unless "Parallel Documents" sets one: uploads wait for their turn in the
+ * transport (a few sending bytes at once, within Mindee's uploads a minute), and a document
+ * already sent waits with its job ID only.
+ */
+const DEFAULT_PARALLEL_DOCUMENTS = Infinity;
 
 /** One run of an operation: an input item, or one of its files when several are sent one by one. */
 interface Run {

@@ -1,122 +1,201 @@
+/**
+ * Which waiting jobs to check now: pure decisions, no timers and no I/O (the scheduler in
+ * pollScheduler.ts acts on them). Each job gets a chance of being done by now, from what similar
+ * jobs took; a check is sent when that chance is worth the part of the GET budget already used.
+ * With the budget unused every job past its first check is looked at about once a second; as the
+ * budget fills, only the checks most likely to find a job done still go.
+ */
+
 export interface PollingSettings {
-	/** Wait before the first poll: Mindee rarely finishes sooner. */
+	/** Wait before the first check while the model has no history: Mindee rarely finishes sooner. */
 	initialDelayMs: number;
-	/** Wait between polls while the job is young. Mindee asks for at least 1 s. */
+	/** Time between checks of a job while the model has no history. Mindee asks for at least 1 s. */
 	intervalMs: number;
 	/** Give up after this long, counted from the enqueue. */
 	maxWaitMs: number;
-	/** The longest wait between two polls of the clock: `MAX_INTERVAL_MS` unless set. */
-	maxIntervalMs?: number;
 }
 
+/** Mindee asks for at least a second between two polls of one job. */
 export const MIN_INTERVAL_MS = 1000;
 
-/** Jobs younger than this are polled at the base interval: most documents finish within it. */
-const STEADY_PHASE_MS = 5_000;
-const GROWTH = 1.4;
-/** The longest wait between polls, so a finished long job is fetched within a few seconds. */
-const MAX_INTERVAL_MS = 6_000;
 /**
- * The longest wait while similar jobs in flight learn together (none like them has finished yet):
- * one check informs them all (the others skip theirs when it finds its job still processing), so
- * they can afford to look twice as often, and the first of them is fetched within 3 s of being ready.
+ * Chance given to a job no similar job has taught anything about: low, so that jobs with a
+ * history go first, and so that blind checks stop once a quarter of the minute's budget is used.
  */
-export const SHARED_MAX_INTERVAL_MS = 3_000;
-
+const BLIND_CHANCE = 0.25;
 /**
- * Interval before the next poll. Short jobs are polled at the base interval; for jobs that run
- * long (Mindee allows up to 590 s) the wait grows to 6 s, so a one-minute job costs about 15
- * requests instead of 40, at the price of up to 6 s between "ready" and "fetched".
+ * The share of the GET budget that checks may use; the rest is kept for fetching the results of
+ * the jobs they find done.
  */
-export function nextPollDelayMs(
-	settings: PollingSettings,
-	jobAgeMs: number,
-	previousDelayMs: number,
-): number {
-	const base = Math.max(settings.intervalMs, MIN_INTERVAL_MS);
-	if (jobAgeMs < STEADY_PHASE_MS) return base;
-	const ceiling = Math.max(settings.maxIntervalMs ?? MAX_INTERVAL_MS, base);
-	return Math.min(Math.max(previousDelayMs * GROWTH, base), ceiling);
-}
+const CHECK_SHARE = 0.95;
 
 /**
- * With a history, a job is polled at points of the processing times of similar past jobs: its
- * median (half of the jobs are done at the first poll), the 85th percentile, then the slowest of
- * them, so only a job slower than all it is compared with costs more than four GETs. Past the
- * last, the clock above takes over, at the points it would have had. Polling a little after each
- * point finds a job that finishes right on it done.
+ * How many similar jobs are still processing at each age: Mindee's times of finished jobs, and for
+ * jobs in flight the age at which a check last found them processing (they take at least that
+ * long). Counting the jobs in flight keeps the first finishers of a batch, the fastest ones, from
+ * passing for all of them.
  */
-const PLANNED_QUANTILES = [0.5, 0.85, 1];
-const READY_MARGIN_MS = 250;
-
-/** Job ages (ms) at which to poll, from the sorted processing times of similar past jobs. */
-export function plannedPollAgesMs(durationsMs: readonly number[]): number[] {
-	if (durationsMs.length === 0) return [];
-	const ages: number[] = [];
-	for (const quantile of PLANNED_QUANTILES) {
-		const rank = Math.max(0, Math.ceil(quantile * durationsMs.length) - 1);
-		const age = durationsMs[rank] + READY_MARGIN_MS;
-		if (ages.length === 0 || age >= ages[ages.length - 1] + MIN_INTERVAL_MS) ages.push(age);
-	}
-	return ages;
+export interface SurvivalCurve {
+	/** Ages (ms) at which a similar job finished, ascending. */
+	agesMs: number[];
+	/** Share of similar jobs still processing just after each of those ages. */
+	stillProcessing: number[];
 }
 
-/** The last poll: the age it was planned for, the age its answer came at, the wait before it. */
-export interface PreviousPoll {
-	plannedAgeMs: number;
-	answeredAgeMs: number;
-	delayMs: number;
-}
-
-export interface NextPoll {
-	ageMs: number;
-	delayMs: number;
-}
-
-/**
- * When to poll next, as a job age. `durationsMs` are the processing times of similar past jobs,
- * shortest first; with none, this is the fixed clock of `nextPollDelayMs`. Two polls of one job
- * are always at least a second apart, as Mindee asks.
- */
-export function nextPoll(
-	settings: PollingSettings,
+/** Kaplan–Meier estimate from finished durations and the ages jobs in flight are known to exceed. */
+export function survivalCurve(
 	durationsMs: readonly number[],
-	previous?: PreviousPoll,
-): NextPoll {
-	const planned = plannedPollAgesMs(durationsMs);
-	if (!previous) {
-		const ageMs = planned.length > 0 ? planned[0] : Math.max(0, settings.initialDelayMs);
-		return { ageMs, delayMs: ageMs };
+	stillProcessingAgesMs: readonly number[],
+): SurvivalCurve {
+	const finished = [...durationsMs].sort((a, b) => a - b);
+	const running = [...stillProcessingAgesMs].sort((a, b) => a - b);
+	const agesMs: number[] = [];
+	const stillProcessing: number[] = [];
+	let share = 1;
+	let runningBefore = 0;
+	for (let index = 0; index < finished.length;) {
+		const age = finished[index];
+		let endedHere = 0;
+		while (index + endedHere < finished.length && finished[index + endedHere] === age) endedHere++;
+		while (runningBefore < running.length && running[runningBefore] < age) runningBefore++;
+		const atRisk = finished.length - index + running.length - runningBefore;
+		share *= 1 - endedHere / atRisk;
+		agesMs.push(age);
+		stillProcessing.push(share);
+		index += endedHere;
 	}
-	const earliest = previous.answeredAgeMs + MIN_INTERVAL_MS;
-	const plannedAge = planned.find((age) => age > previous.plannedAgeMs);
-	if (plannedAge !== undefined) {
-		const ageMs = Math.max(plannedAge, earliest);
-		return { ageMs, delayMs: ageMs - previous.plannedAgeMs };
+	return { agesMs, stillProcessing };
+}
+
+/** Share of similar jobs still processing at `ageMs`. */
+function stillProcessingAt(curve: SurvivalCurve, ageMs: number): number {
+	let low = 0;
+	let high = curve.agesMs.length;
+	while (low < high) {
+		const middle = (low + high) >> 1;
+		if (curve.agesMs[middle] <= ageMs) low = middle + 1;
+		else high = middle;
 	}
-	const clock = clockPointAfter(settings, previous.plannedAgeMs);
-	return { ageMs: Math.max(clock.ageMs, earliest), delayMs: clock.delayMs };
+	return low === 0 ? 1 : curve.stillProcessing[low - 1];
+}
+
+export interface WaitingJob {
+	startedAt: number;
+	/** Age (ms since the enqueue answered) at which the latest check found it still processing; 0 before. */
+	lastProcessingAgeMs: number;
+	/** No check before this time (epoch ms): a second after the previous one, or a backoff after a failure. */
+	notBefore: number;
+	/** A check is on its way. */
+	checking: boolean;
+	/**
+	 * While similar jobs have no history, only the oldest few of them are checked, for all of them:
+	 * this job is not one of those.
+	 */
+	standsBy?: boolean;
+	/** What similar jobs took (no ages: the model has no history yet). */
+	curve: SurvivalCurve;
+	settings: PollingSettings;
 }
 
 /**
- * The first point of the fixed clock (Initial Delay, then `nextPollDelayMs`) after `ageMs`: a job
- * slower than its history is checked when it would have been without one.
+ * The chance that a check now finds the job done, given that its latest check did not. Within
+ * what similar jobs took: the share of them that finished between its last check and its age now,
+ * among those still processing at its last check. Past that (no history, or slower than every
+ * similar job): a low chance after the Initial Delay that grows with the time since its last
+ * check, compared with its age, so long jobs are checked less and less often as the budget fills.
  */
-function clockPointAfter(settings: PollingSettings, ageMs: number): NextPoll {
-	let delayMs = Math.max(0, settings.initialDelayMs);
-	let pointMs = delayMs;
-	while (pointMs <= ageMs) {
-		delayMs = nextPollDelayMs(settings, pointMs, delayMs);
-		pointMs += delayMs;
+export function readyChance(job: WaitingJob, now: number): number {
+	const ageMs = now - job.startedAt;
+	const sinceCheckMs = ageMs - job.lastProcessingAgeMs;
+	if (sinceCheckMs <= 0) return 0;
+	const { agesMs } = job.curve;
+	if (agesMs.length > 0) {
+		const before = stillProcessingAt(job.curve, job.lastProcessingAgeMs);
+		const likely = before > 0 ? 1 - stillProcessingAt(job.curve, ageMs) / before : 0;
+		if (ageMs <= agesMs[agesMs.length - 1]) return likely;
+		return Math.max(likely, blindChance(job, ageMs, sinceCheckMs));
 	}
-	return { ageMs: pointMs, delayMs };
+	if (job.standsBy || ageMs < job.settings.initialDelayMs) return 0;
+	return blindChance(job, ageMs, sinceCheckMs);
+}
+
+function blindChance(job: WaitingJob, ageMs: number, sinceCheckMs: number): number {
+	return job.lastProcessingAgeMs === 0 ? BLIND_CHANCE : (BLIND_CHANCE * sinceCheckMs) / ageMs;
+}
+
+/** Time between two checks of a job: the Interval while nothing is known, else Mindee's second. */
+export function checkGapMs(job: Pick<WaitingJob, 'curve' | 'settings'>): number {
+	return job.curve.agesMs.length === 0
+		? Math.max(job.settings.intervalMs, MIN_INTERVAL_MS)
+		: MIN_INTERVAL_MS;
 }
 
 /**
- * When a job is expected to be done (epoch ms): the median of similar past jobs, or its enqueue
- * time without history. Under a short GET budget, polls of jobs expected earliest go first.
+ * Jobs checked for all similar jobs while they have no history: enough that the first of them to
+ * finish is likely among them, few enough that a batch of hundreds does not spend its budget blind.
  */
-export function expectedReadyAt(startedAt: number, durationsMs: readonly number[]): number {
-	if (durationsMs.length === 0) return startedAt;
-	return startedAt + durationsMs[Math.ceil(durationsMs.length / 2) - 1];
+export const SCOUTS_PER_KIND = 10;
+
+export interface GetBudgetView {
+	/** GETs of the current window that will still count after the spending horizon. */
+	stillCounted: number;
+	limit: number;
+	windowMs: number;
+}
+
+/** What is left of the GET budget is spent over this share of its window, then looked at again. */
+const SPENDING_HORIZON_SHARE = 1 / 6;
+
+/** How far ahead the budget is planned: about 10 s of Mindee's minute. */
+export function spendingHorizonMs(windowMs: number): number {
+	return windowMs * SPENDING_HORIZON_SHARE;
+}
+
+/**
+ * Checks a second the GET budget affords: what the window will have left after the spending
+ * horizon, less a result fetch for each job that may be done (at most half of it), spread over
+ * the horizon. With the budget unused that is far more than the jobs due; as it fills, checks are
+ * rationed to the jobs most likely done.
+ */
+export function affordableChecksPerSecond(budget: GetBudgetView, jobsMaybeDone: number): number {
+	const headroom = Math.max(0, budget.limit - budget.stillCounted);
+	const forChecks = CHECK_SHARE * headroom - Math.min(jobsMaybeDone, headroom / 2);
+	return Math.max(0, forChecks) / (spendingHorizonMs(budget.windowMs) / 1000);
+}
+
+export interface RankedJobs<T> {
+	/** Jobs due for a check, most likely done first. */
+	due: T[];
+	/** Jobs with some chance of being done, due or not: each will want its result fetched. */
+	maybeDone: number;
+}
+
+/** The jobs due for a check (their wait since the last one is over, none in flight), best first. */
+export function rankJobs<T extends WaitingJob>(jobs: Iterable<T>, now: number): RankedJobs<T> {
+	const candidates: Array<{ job: T; chance: number }> = [];
+	let maybeDone = 0;
+	for (const job of jobs) {
+		const chance = readyChance(job, Math.max(now, job.notBefore));
+		if (chance <= 0) continue;
+		maybeDone++;
+		if (!job.checking && now >= job.notBefore)
+			candidates.push({ job, chance: readyChance(job, now) });
+	}
+	candidates.sort((a, b) => b.chance - a.chance || a.job.startedAt - b.job.startedAt);
+	return { due: candidates.map((candidate) => candidate.job), maybeDone };
+}
+
+/**
+ * The next time a job's chance can rise by itself (the end of its wait since the last check, the
+ * Initial Delay, the age at which a similar job finished): when to decide again if no answer
+ * brings news first. Infinity when only news can (a job standing by, a check on its way).
+ */
+export function nextChangeAt(job: WaitingJob, now: number): number {
+	if (job.checking) return Infinity;
+	const blind = job.curve.agesMs.length === 0;
+	const at = Math.max(job.notBefore, now, blind ? job.startedAt + job.settings.initialDelayMs : 0);
+	if (readyChance(job, at) > 0) return at;
+	const ageMs = at - job.startedAt;
+	const next = job.curve.agesMs.find((age) => age > ageMs);
+	return next === undefined ? Infinity : job.startedAt + next;
 }

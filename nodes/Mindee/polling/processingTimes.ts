@@ -1,12 +1,12 @@
 /**
  * How long Mindee took for the jobs this process has already seen, per model, so that the next
- * job of the model is polled when it is likely to be done. Kept in memory and bounded: a few
- * dozen recent jobs per model, and the models used most recently. It only decides when to ask,
+ * job of the model is polled when it is likely to be done. Kept in memory and bounded: the last
+ * few hundred jobs per model, and the models used most recently. It only decides when to ask,
  * never what a result is.
  */
 
 interface Sample {
-	/** How long the job took, or for a job in flight, how old it was when last seen processing. */
+	/** How long the job took. */
 	durationMs: number;
 	/** Size of the uploaded file; unknown for a document sent by URL. */
 	fileBytes?: number;
@@ -17,26 +17,26 @@ export interface ProcessingTimesLimits {
 	models: number;
 }
 
-const DEFAULT_LIMITS: ProcessingTimesLimits = { samplesPerModel: 64, models: 256 };
+/**
+ * A batch's jobs finish in waves, the fastest first: the last 256 of a model hold more than one
+ * wave of 200 uploads a minute, so they are not only its slowest.
+ */
+const DEFAULT_LIMITS: ProcessingTimesLimits = { samplesPerModel: 256, models: 256 };
 
 /** Files within this factor of each other's size count as similar (pages drive Mindee's time). */
 const SIMILAR_SIZE_FACTOR = 2;
 
-/** Jobs in flight per model that are remembered, at most this many. */
-const RUNNING_JOBS_PER_MODEL = 1_024;
-
-export type OthersSay = 'not yet' | 'being checked';
-
 export class ProcessingTimes {
 	/** A Map keeps insertion order: re-inserting a model on use makes the first one the least recent. */
 	private readonly byModel = new Map<string, Sample[]>();
-	/** Per model, the jobs in flight and the age of each one's latest check (0 before the first). */
-	private readonly running = new Map<string, Map<string, Sample & { answered: boolean }>>();
+	/** Grows with every recorded job, so callers can tell when what they read has changed. */
+	private recorded = 0;
 
 	constructor(private readonly limits: ProcessingTimesLimits = DEFAULT_LIMITS) {}
 
 	record(modelId: string, durationMs: number, fileBytes?: number): void {
 		if (!Number.isFinite(durationMs) || durationMs < 0) return;
+		this.recorded++;
 		const samples = this.touch(modelId) ?? [];
 		samples.push({ durationMs, fileBytes });
 		if (samples.length > this.limits.samplesPerModel) samples.shift();
@@ -58,72 +58,16 @@ export class ProcessingTimes {
 		return chosen.map((sample) => sample.durationMs).sort((a, b) => a - b);
 	}
 
-	/**
-	 * What jobs like this one (same model, similar file) say about checking it at `ageMs`, when none
-	 * of them was done by that age: `not yet` when one in flight was found still processing at that
-	 * age or older (the check is pointless), `being checked` when such a check awaits its answer.
-	 */
-	othersAt(modelId: string, fileBytes: number | undefined, ageMs: number): OthersSay | undefined {
-		const finished = this.byModel.get(modelId) ?? [];
-		if (finished.some((sample) => similarSize(sample, fileBytes) && sample.durationMs <= ageMs))
-			return undefined;
-		let say: OthersSay | undefined;
-		for (const job of this.running.get(modelId)?.values() ?? []) {
-			if (!similarSize(job, fileBytes) || job.durationMs < ageMs) continue;
-			if (job.answered) return 'not yet';
-			say = 'being checked';
-		}
-		return say;
-	}
-
-	/** This job now waits for its result; it has not been checked yet. */
-	noteWaiting(modelId: string, jobId: string, fileBytes?: number): void {
-		this.noteChecking(modelId, jobId, 0, fileBytes);
-	}
-
-	/**
-	 * Whether this job learns together with others: jobs like it (same model, similar file) are in
-	 * flight and none like it has finished yet. Their checks speak for each other until one is done.
-	 */
-	learnsWithOthers(modelId: string, jobId: string, fileBytes?: number): boolean {
-		const finished = this.byModel.get(modelId) ?? [];
-		if (finished.some((sample) => similarSize(sample, fileBytes))) return false;
-		for (const [otherId, job] of this.running.get(modelId) ?? []) {
-			if (otherId !== jobId && similarSize(job, fileBytes)) return true;
-		}
-		return false;
-	}
-
-	/** This job is being checked at this age (it was still processing before). */
-	noteChecking(modelId: string, jobId: string, ageMs: number, fileBytes?: number): void {
-		let jobs = this.running.get(modelId);
-		if (!jobs) this.running.set(modelId, (jobs = new Map()));
-		jobs.delete(jobId);
-		jobs.set(jobId, { durationMs: ageMs, fileBytes, answered: false });
-		if (jobs.size > RUNNING_JOBS_PER_MODEL) jobs.delete(jobs.keys().next().value as string);
-	}
-
-	/** Its latest check found this job still processing. */
-	noteStillProcessing(modelId: string, jobId: string): void {
-		const job = this.running.get(modelId)?.get(jobId);
-		if (job) job.answered = true;
-	}
-
-	/** The job is no longer waited for (done, failed, given up or cancelled). */
-	forgetRunning(modelId: string, jobId: string): void {
-		const jobs = this.running.get(modelId);
-		if (!jobs) return;
-		jobs.delete(jobId);
-		if (jobs.size === 0) this.running.delete(modelId);
+	/** Changes whenever a job is recorded. */
+	get version(): number {
+		return this.recorded;
 	}
 
 	/** What is held, for tests and diagnostics. */
-	get size(): { models: number; samples: number; running: number } {
+	get size(): { models: number; samples: number } {
 		let samples = 0;
 		for (const list of this.byModel.values()) samples += list.length;
-		let running = 0;
-		for (const jobs of this.running.values()) running += jobs.size;
-		return { models: this.byModel.size, samples, running };
+		return { models: this.byModel.size, samples };
 	}
 
 	private touch(modelId: string): Sample[] | undefined {

@@ -7,7 +7,6 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { defaultModels } from '../../fake-mindee/fixtures';
-import * as httpClient from '../../../nodes/Mindee/shared/transport/httpClient';
 import { MindeeApi } from '../../../nodes/Mindee/shared/transport/mindeeApi';
 import { readBinary, runMindeeNode, useFakeMindee } from '../harness';
 import {
@@ -313,38 +312,32 @@ describe('polling', () => {
 	it('never polls more often than once a second, whatever the Interval says', async () => {
 		fake.configure({ processingMs: 2200 });
 
-		// When the polling loop decided to poll, bracketed by its own steps: each poll's decision comes
-		// after the wait before it ended and before the call to Mindee began. Arrival times at the
-		// server would also carry the jitter of a busy machine, which is not the node's doing.
-		const steps: Array<{ step: 'waited' | 'polled'; at: number }> = [];
-		const { sleepUnlessCancelled } = httpClient;
+		// When the scheduler decided to poll, and when each poll's answer came: a poll is sent at least a
+		// second after the previous answer. Arrival times at the server would also carry the jitter of a
+		// busy machine, which is not the node's doing.
+		const steps: Array<{ step: 'answered' | 'polled'; at: number }> = [];
 		const getJob = MindeeApi.prototype.getJob;
-		const spies = [
-			jest.spyOn(httpClient, 'sleepUnlessCancelled').mockImplementation(async (ms, signal) => {
-				const waited = await sleepUnlessCancelled(ms, signal);
-				steps.push({ step: 'waited', at: Date.now() });
-				return waited;
-			}),
-			jest.spyOn(MindeeApi.prototype, 'getJob').mockImplementation(function (this: MindeeApi, ...args) {
-				steps.push({ step: 'polled', at: Date.now() });
-				return getJob.apply(this, args);
-			}),
-		];
-		const result = await run(extraction({ pollingOptions: { initialDelaySeconds: 0.1, intervalSeconds: 0.2 } })).finally(() =>
-			spies.forEach((spy) => spy.mockRestore()),
-		);
+		const spy = jest.spyOn(MindeeApi.prototype, 'getJob').mockImplementation(async function (this: MindeeApi, ...args) {
+			steps.push({ step: 'polled', at: Date.now() });
+			try {
+				return await getJob.apply(this, args);
+			} finally {
+				steps.push({ step: 'answered', at: Date.now() });
+			}
+		});
+		const result = await run(extraction({ pollingOptions: { initialDelaySeconds: 0.1, intervalSeconds: 0.2 } })).finally(() => spy.mockRestore());
 
 		expect(result.error).toBeUndefined();
 		const job = onlyJob();
 		const polls = fake.requests.filter((request) => request.path === `/v2/jobs/${job.id}`);
 		expect(polls.length).toBeGreaterThanOrEqual(2);
 		expect(polls.length).toBeLessThanOrEqual(4);
-		// Poll k began at least 1 s after the wait before poll k-1 ended: its decision came later still.
+		// Poll k began at least 1 s after the answer to poll k-1.
 		const pollIndexes = steps.flatMap((entry, index) => (entry.step === 'polled' ? [index] : []));
 		expect(pollIndexes).toHaveLength(polls.length);
 		for (let k = 1; k < pollIndexes.length; k++) {
-			const previousWaitEnded = steps.slice(0, pollIndexes[k - 1]).filter((entry) => entry.step === 'waited').pop()!;
-			expect(steps[pollIndexes[k]].at - previousWaitEnded.at).toBeGreaterThanOrEqual(1000);
+			const previousAnswer = steps.slice(0, pollIndexes[k]).filter((entry) => entry.step === 'answered').pop()!;
+			expect(steps[pollIndexes[k]].at - previousAnswer.at).toBeGreaterThanOrEqual(1000);
 		}
 		expect(polls[polls.length - 1].status).toBe(302);
 	});

@@ -152,10 +152,10 @@ const enqueueOptionsProperty: INodeProperties = {
 			displayName: 'Parallel Documents',
 			name: 'parallelDocuments',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 200 },
+			typeOptions: { minValue: 1 },
 			default: 50,
 			description:
-				"How many documents are processed at the same time, from upload to result. Mindee's rate limits are respected whatever the value; results keep the input order.",
+				"Optional cap on the documents in progress at the same time, from upload to result. Without it every document is in progress at once, bounded only by Mindee's rate limits, which is fastest. Results keep the input order.",
 		},
 		{
 			// Once a comma-separated string: saved workflows keep that value, and an expression may

@@ -75,6 +75,8 @@ export interface MindeeRequest {
 	answerWithinMs?: number;
 	/** No answer is wanted after this time (epoch ms): attempts are cut short and not retried past it. */
 	deadline?: number;
+	/** One attempt, bar 429s: the caller repeats the request itself, when it sees fit (polls). */
+	once?: boolean;
 }
 
 export interface MindeeResponse {
@@ -122,7 +124,7 @@ export class MindeeHttpClient {
 		/** The credential's Mindee account: its base URL and a hash of its key. */
 		readonly account: string,
 		private readonly keyHasPrefix: boolean,
-		private readonly budget: RateBudget,
+		readonly budget: RateBudget,
 	) {}
 
 	static async create(context: MindeeContext): Promise<MindeeHttpClient> {
@@ -204,7 +206,11 @@ export class MindeeHttpClient {
 					throw ensureNodeError(this.context.getNode(), error);
 				const code = networkCode(error);
 				const decision = decideRetry(request.method, { kind: 'network', code }, attempt);
-				if (!decision.retry || !fitsBeforeDeadline(decision.delayMs, request.deadline)) {
+				if (
+					!decision.retry ||
+					request.once ||
+					!fitsBeforeDeadline(decision.delayMs, request.deadline)
+				) {
 					throw networkError(this.context.getNode(), error, {
 						baseUrl: this.baseUrl,
 						purpose: request.purpose,
@@ -226,7 +232,12 @@ export class MindeeHttpClient {
 				retryAfter: response.headers?.['retry-after'],
 			};
 			const decision = decideRetry(request.method, failure, attempt);
-			if (!decision.retry || !fitsBeforeDeadline(decision.delayMs, request.deadline)) {
+			const repeatedByCaller = request.once && !decision.rateLimited;
+			if (
+				!decision.retry ||
+				repeatedByCaller ||
+				!fitsBeforeDeadline(decision.delayMs, request.deadline)
+			) {
 				throw mindeeApiError(this.context.getNode(), statusCode, response.body, {
 					purpose: request.purpose,
 					itemIndex: request.itemIndex,

@@ -1,15 +1,79 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { canceledError } from '../errors';
 import type { MindeeProduct } from '../products';
 import type { MindeeInference, MindeeJob, MindeeModel, ModelSearchPage } from '../types';
+import { whenAborted } from './cancelSignal';
 import { MindeeHttpClient, type MindeeContext } from './httpClient';
 import { buildMultipartBody, type FormFields, type MultipartFile } from './multipart';
+import type { SlidingWindowLimiter } from './rateBudget';
 
 /** When a read is wanted: its place in the rate budget's queue (lower first) and its deadline. */
 export interface ReadTiming {
 	priority?: number;
 	deadline?: number;
+	/** Not retried here, bar 429s: the caller checks again when it sees fit (polls). */
+	once?: boolean;
+}
+
+/**
+ * Uploads of one credential sending bytes at the same time in this process, however many
+ * documents are waiting: what bounds the memory of a batch (each holds its multipart body), fewer
+ * than the 50 documents in progress the node allowed before, enough to hide each upload's round
+ * trip. Once uploaded, a document waits with its job ID only, and counts against nothing but
+ * Mindee's limits.
+ */
+export const UPLOADS_AT_ONCE = 32;
+
+/** First come, first served slots; a waiter leaves when its execution is cancelled. */
+class UploadGate {
+	private sending = 0;
+	private readonly waiting: Array<() => void> = [];
+
+	constructor(private readonly slots: number) {}
+
+	/** Resolves with the slot's release, or false when the signal fires first. */
+	async enter(signal?: AbortSignal): Promise<(() => void) | false> {
+		if (signal?.aborted) return false;
+		if (this.sending < this.slots) return this.take();
+		return await new Promise((resolve) => {
+			const stopListening = signal
+				? whenAborted(signal, () => {
+						const index = this.waiting.indexOf(admit);
+						if (index >= 0) this.waiting.splice(index, 1);
+						resolve(false);
+					})
+				: () => undefined;
+			const admit = () => {
+				stopListening();
+				resolve(this.take());
+			};
+			this.waiting.push(admit);
+		});
+	}
+
+	private take(): () => void {
+		this.sending++;
+		let released = false;
+		return () => {
+			if (released) return;
+			released = true;
+			this.sending--;
+			this.waiting.shift()?.();
+		};
+	}
+}
+
+const uploadGates = new WeakMap<SlidingWindowLimiter, UploadGate>();
+
+function uploadGateOf(http: MindeeHttpClient): UploadGate {
+	let gate = uploadGates.get(http.budget.post);
+	if (!gate) {
+		gate = new UploadGate(UPLOADS_AT_ONCE);
+		uploadGates.set(http.budget.post, gate);
+	}
+	return gate;
 }
 
 /** Models per search page, as Mindee's own integrations ask for. */
@@ -42,20 +106,33 @@ export class MindeeApi {
 		answerWithinMs?: number,
 	): Promise<MindeeJob> {
 		const modelId = fields.find(([name]) => name === 'model_id')?.[1];
-		const multipart = buildMultipartBody(fields, file);
-		const response = await this.http.send({
-			method: 'POST',
-			url: `/v2/products/${product}/enqueue`,
-			purpose: 'enqueue',
-			body: multipart.open,
-			headers: { 'Content-Type': multipart.contentType, 'Content-Length': multipart.contentLength },
-			itemIndex,
-			modelId,
-			priority: Date.now(),
-			bodyBytes: multipart.contentLength,
-			answerWithinMs,
-		});
-		return this.readJob(response.body, itemIndex);
+		const signal =
+			'getExecutionCancelSignal' in this.context
+				? this.context.getExecutionCancelSignal()
+				: undefined;
+		const leave = await uploadGateOf(this.http).enter(signal);
+		if (!leave) throw canceledError(this.context.getNode(), itemIndex);
+		try {
+			const multipart = buildMultipartBody(fields, file);
+			const response = await this.http.send({
+				method: 'POST',
+				url: `/v2/products/${product}/enqueue`,
+				purpose: 'enqueue',
+				body: multipart.open,
+				headers: {
+					'Content-Type': multipart.contentType,
+					'Content-Length': multipart.contentLength,
+				},
+				itemIndex,
+				modelId,
+				priority: Date.now(),
+				bodyBytes: multipart.contentLength,
+				answerWithinMs,
+			});
+			return this.readJob(response.body, itemIndex);
+		} finally {
+			leave();
+		}
 	}
 
 	/**

@@ -33,7 +33,7 @@ export class SlidingWindowLimiter {
 
 	constructor(
 		private limit: number,
-		private readonly windowMs = MINUTE_MS + WINDOW_SLACK_MS,
+		readonly windowMs = MINUTE_MS + WINDOW_SLACK_MS,
 	) {}
 
 	setLimit(limit: number): void {
@@ -81,6 +81,25 @@ export class SlidingWindowLimiter {
 	/** After a 429, nobody sends until Mindee's window has had time to clear. */
 	pauseUntil(timestamp: number): void {
 		this.pausedUntil = Math.max(this.pausedUntil, timestamp);
+	}
+
+	/** The most requests a window may hold. */
+	get perWindow(): number {
+		return this.limit;
+	}
+
+	/**
+	 * Requests that will still count at `time` (epoch ms, now or later): those of the window sent
+	 * after `time` − window, and those waiting for a slot.
+	 */
+	countedAt(time: number): number {
+		this.prune(Date.now());
+		let counted = this.waiters.length;
+		for (let index = this.sentAt.length - 1; index >= 0; index--) {
+			if (this.sentAt[index] <= time - this.windowMs) break;
+			counted++;
+		}
+		return counted;
 	}
 
 	/** Requests sent in the current window (for tests and diagnostics). */
