@@ -96,7 +96,7 @@ async function measure(version: string, tarball: string, rounds: number) {
 	const n8n = await N8nInstance.create({
 		version,
 		// The executions are what is measured beside the answers; no need to keep them.
-		env: { EXECUTIONS_DATA_PRUNE: 'true', N8N_LOG_LEVEL: 'warn' },
+		env: { EXECUTIONS_DATA_PRUNE: 'true', ...(process.env.BENCH_N8N_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_N8N_NODE_OPTIONS } : {}) },
 	});
 	const agent = new Agent({ connections: BURST, pipelining: 1 });
 	try {
@@ -109,7 +109,7 @@ async function measure(version: string, tarball: string, rounds: number) {
 			{ ...headerCredential, type: 'httpHeaderAuth', data: { name: 'x-bench-auth', value: headerValue } },
 			{ ...signingCredential, type: 'mindeeWebhookApi', data: { signingSecret } },
 		]);
-		const ids = { webhook: randomUUID(), verify: randomUUID(), off: randomUUID() };
+		const ids = { webhook: randomUUID(), verify: randomUUID(), off: randomUUID(), webhookV1: randomUUID() };
 		const workflows = [
 			{
 				name: "bench: n8n's Webhook node, Header Auth",
@@ -125,6 +125,28 @@ async function measure(version: string, tarball: string, rounds: number) {
 							httpMethod: 'POST',
 							// The same path shape as the trigger's: <webhookId>/webhook.
 							path: `${ids.webhook}/webhook`,
+							authentication: 'headerAuth',
+							responseMode: 'onReceived',
+							options: {},
+						},
+						credentials: { httpHeaderAuth: headerCredential },
+					},
+				],
+			},
+			{
+				// n8n treats webhook nodes of typeVersion 1 apart (webhook-helpers' parseRequestBody).
+				name: "bench: n8n's Webhook node at typeVersion 1, Header Auth",
+				nodes: [
+					{
+						id: 'bench-webhook-node-v1',
+						name: 'Webhook',
+						type: 'n8n-nodes-base.webhook',
+						typeVersion: 1,
+						position: [0, 0],
+						webhookId: ids.webhookV1,
+						parameters: {
+							httpMethod: 'POST',
+							path: `${ids.webhookV1}/webhook`,
 							authentication: 'headerAuth',
 							responseMode: 'onReceived',
 							options: {},
@@ -160,6 +182,7 @@ async function measure(version: string, tarball: string, rounds: number) {
 			{ label: 'Webhook node', webhookId: ids.webhook, headers: { 'x-bench-auth': headerValue } },
 			{ label: 'Mindee trigger', webhookId: ids.verify, headers: { 'x-signature': signature } },
 			{ label: 'Mindee trigger, check off', webhookId: ids.off, headers: {} },
+			{ label: 'Webhook node v1', webhookId: ids.webhookV1, headers: { 'x-bench-auth': headerValue } },
 		];
 		const base = n8n.baseUrl;
 		const unsigned = await request(`${base}/webhook/${ids.verify}/webhook`, {
