@@ -76,7 +76,8 @@ async function burst(agent: Agent, base: string, target: Target, body: string): 
 	);
 	const elapsed = performance.now() - started;
 	const wrong = statuses.filter((status) => status !== 200);
-	if (wrong.length) throw new Error(`${target.label}: ${wrong.length} answers not 200 (${wrong[0]})`);
+	if (wrong.length)
+		throw new Error(`${target.label}: ${wrong.length} answers not 200 (${wrong[0]})`);
 	return elapsed;
 }
 
@@ -96,7 +97,12 @@ async function measure(version: string, tarball: string, rounds: number) {
 	const n8n = await N8nInstance.create({
 		version,
 		// The executions are what is measured beside the answers; no need to keep them.
-		env: { EXECUTIONS_DATA_PRUNE: 'true', ...(process.env.BENCH_N8N_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_N8N_NODE_OPTIONS } : {}) },
+		env: {
+			EXECUTIONS_DATA_PRUNE: 'true',
+			...(process.env.BENCH_N8N_NODE_OPTIONS
+				? { NODE_OPTIONS: process.env.BENCH_N8N_NODE_OPTIONS }
+				: {}),
+		},
 	});
 	const agent = new Agent({ connections: BURST, pipelining: 1 });
 	try {
@@ -106,10 +112,19 @@ async function measure(version: string, tarball: string, rounds: number) {
 		const headerCredential = { id: 'benchHeaderAuth1', name: 'Bench header auth' };
 		const signingCredential = { id: 'benchSigningKey1', name: 'Bench signing secret' };
 		await n8n.importCredentials([
-			{ ...headerCredential, type: 'httpHeaderAuth', data: { name: 'x-bench-auth', value: headerValue } },
+			{
+				...headerCredential,
+				type: 'httpHeaderAuth',
+				data: { name: 'x-bench-auth', value: headerValue },
+			},
 			{ ...signingCredential, type: 'mindeeWebhookApi', data: { signingSecret } },
 		]);
-		const ids = { webhook: randomUUID(), verify: randomUUID(), off: randomUUID(), webhookV1: randomUUID() };
+		const ids = {
+			webhook: randomUUID(),
+			verify: randomUUID(),
+			off: randomUUID(),
+			webhookV1: randomUUID(),
+		};
 		const workflows = [
 			{
 				name: "bench: n8n's Webhook node, Header Auth",
@@ -170,7 +185,12 @@ async function measure(version: string, tarball: string, rounds: number) {
 					},
 				],
 			})),
-		].map((workflow) => ({ ...workflow, active: false, settings: { executionOrder: 'v1' }, connections: {} }));
+		].map((workflow) => ({
+			...workflow,
+			active: false,
+			settings: { executionOrder: 'v1' },
+			connections: {},
+		}));
 		const workflowIds = await n8n.importWorkflows(workflows);
 		for (const id of workflowIds) await n8n.activate(id);
 		await n8n.start();
@@ -182,7 +202,11 @@ async function measure(version: string, tarball: string, rounds: number) {
 			{ label: 'Webhook node', webhookId: ids.webhook, headers: { 'x-bench-auth': headerValue } },
 			{ label: 'Mindee trigger', webhookId: ids.verify, headers: { 'x-signature': signature } },
 			{ label: 'Mindee trigger, check off', webhookId: ids.off, headers: {} },
-			{ label: 'Webhook node v1', webhookId: ids.webhookV1, headers: { 'x-bench-auth': headerValue } },
+			{
+				label: 'Webhook node v1',
+				webhookId: ids.webhookV1,
+				headers: { 'x-bench-auth': headerValue },
+			},
 		];
 		const base = n8n.baseUrl;
 		const unsigned = await request(`${base}/webhook/${ids.verify}/webhook`, {
@@ -192,7 +216,8 @@ async function measure(version: string, tarball: string, rounds: number) {
 			body,
 		});
 		await unsigned.body.text();
-		if (unsigned.statusCode !== 401) throw new Error(`unsigned request answered ${unsigned.statusCode}`);
+		if (unsigned.statusCode !== 401)
+			throw new Error(`unsigned request answered ${unsigned.statusCode}`);
 
 		// Warm-up: one burst each (code paths compiled, connections open).
 		for (const target of targets) await burst(agent, base, target, body);
@@ -210,7 +235,9 @@ async function measure(version: string, tarball: string, rounds: number) {
 			}
 			console.log(
 				`  n8n ${version} round ${round + 1}/${rounds}: ` +
-					targets.map((t) => `${t.label} ${Math.round(bursts.get(t.label)!.at(-1)!)} ms`).join(', '),
+					targets
+						.map((t) => `${t.label} ${Math.round(bursts.get(t.label)!.at(-1)!)} ms`)
+						.join(', '),
 			);
 		}
 		return { targets, bursts, single };
@@ -221,18 +248,25 @@ async function measure(version: string, tarball: string, rounds: number) {
 }
 
 async function main(): Promise<void> {
-	const versions = (argument('versions') ?? ALL_N8N_VERSIONS.join(',')).split(',').map((v) => v.trim());
+	const versions = (argument('versions') ?? ALL_N8N_VERSIONS.join(','))
+		.split(',')
+		.map((v) => v.trim());
 	const rounds = Number(argument('rounds') ?? 7);
 	const tarball = await packPackage();
 	const lines: string[] = [];
 	let allMet = true;
 	for (const version of versions) {
-		console.log(`n8n ${version}: starting (${rounds} rounds of ${BURST} at once and ${SEQUENTIAL} one by one)`);
+		console.log(
+			`n8n ${version}: starting (${rounds} rounds of ${BURST} at once and ${SEQUENTIAL} one by one)`,
+		);
 		const { targets, bursts, single } = await measure(version, tarball, rounds);
 		const baseline = targets[0].label;
 		const burstOf = (label: string) => median(bursts.get(label)!);
 		const singleOf = (label: string) => median(single.get(label)!);
-		lines.push(`| n8n ${version} | case | median | ratio to the Webhook node | goal | met? |`, '|---|---|---|---|---|---|');
+		lines.push(
+			`| n8n ${version} | case | median | ratio to the Webhook node | goal | met? |`,
+			'|---|---|---|---|---|---|',
+		);
 		for (const target of targets) {
 			const ratio = burstOf(target.label) / burstOf(baseline);
 			const goal = target.label === 'Mindee trigger' ? `≤ ${GOAL_RATIO}×` : 'info';

@@ -425,10 +425,7 @@ describeQueue(
 					await q.cluster!.restartWorkers([3, 1]);
 					q.sharingFake.reset();
 					const calls = Array.from({ length: 4 }, (_, call) =>
-						Array.from(
-							{ length: 60 },
-							(_, doc) => `share-${call}-${String(doc).padStart(2, '0')}`,
-						),
+						Array.from({ length: 60 }, (_, doc) => `share-${call}-${String(doc).padStart(2, '0')}`),
 					);
 					const started = Date.now();
 					const answers = await Promise.all(
@@ -493,7 +490,8 @@ describeQueue(
 					}
 
 					// Each process within the credential's limit in any 60 s (429s included).
-					for (const w of perWorker) expect(w.maxInWindow).toBeLessThanOrEqual(SHARED_POSTS_PER_MINUTE);
+					for (const w of perWorker)
+						expect(w.maxInWindow).toBeLessThanOrEqual(SHARED_POSTS_PER_MINUTE);
 					expect(refused.length).toBeLessThanOrEqual(0.05 * posts.length);
 					expect(wallMs).toBeLessThanOrEqual(1.15 * floorMs);
 				},

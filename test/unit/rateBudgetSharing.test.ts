@@ -94,7 +94,18 @@ function simulation(limitPerMinute: number) {
 	};
 	const acceptedIn = (name: string, fromMs: number, toMs: number) =>
 		accepted(name).filter((u) => u.at >= fromMs && u.at < toMs).length;
-	return { worker, execution, run, accepted, refused, wallMs, floorMs, maxInMinute, acceptedIn, wait };
+	return {
+		worker,
+		execution,
+		run,
+		accepted,
+		refused,
+		wallMs,
+		floorMs,
+		maxInMinute,
+		acceptedIn,
+		wait,
+	};
 }
 
 beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));

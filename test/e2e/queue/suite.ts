@@ -38,7 +38,10 @@ export const invoicePdf = fixtureFile('invoice.pdf', 'application/pdf');
 const BATCH_CREDENTIAL = { id: 'queueBatchCred01', name: 'Mindee (queue batch)' };
 const RATE_CREDENTIAL = { id: 'queueRateCred001', name: 'Mindee (40/min, 50 % per process)' };
 const SIGNING_CREDENTIAL = { id: 'queueHookSecret1', name: 'Mindee webhook (queue)' };
-const SHARING_CREDENTIAL = { id: 'queueShareCred01', name: 'Mindee (40/min, share left at default)' };
+const SHARING_CREDENTIAL = {
+	id: 'queueShareCred01',
+	name: 'Mindee (40/min, share left at default)',
+};
 export const SIGNING_SECRET = 'queue-mode-e2e-signing-secret';
 export const FAKE_WEBHOOK_ID = '5e1f0a2b-7c3d-4e5f-8a9b-0c1d2e3f4a5b';
 const TRIGGER_WEBHOOK_ID = randomUUID();
@@ -196,38 +199,39 @@ export class QueueSuite {
 			}),
 			webhookCredential({ ...SIGNING_CREDENTIAL, signingSecret: SIGNING_SECRET }),
 		]);
-		[this.batchId, this.rateId, this.triggerId, this.sharingId] = await this.cluster.importWorkflows([
-			batchWorkflow({
-				name: 'queue: batch',
-				path: 'queue-batch',
-				credential: BATCH_CREDENTIAL,
-				modelId: MODEL_ID,
-				file: invoicePdf,
-				parallelDocuments: 10,
-			}),
-			batchWorkflow({
-				name: 'queue: rate limits',
-				path: 'queue-rate',
-				credential: RATE_CREDENTIAL,
-				modelId: MODEL_ID,
-				file: invoicePdf,
-				parallelDocuments: 10,
-			}),
-			triggerWorkflow({
-				name: 'queue: Mindee webhook trigger',
-				webhookId: TRIGGER_WEBHOOK_ID,
-				credential: SIGNING_CREDENTIAL,
-			}),
-			// The node at its defaults (Parallel Documents not set); documents wait up to ~6 min.
-			batchWorkflow({
-				name: 'queue: limits shared by the workers',
-				path: 'queue-share',
-				credential: SHARING_CREDENTIAL,
-				modelId: MODEL_ID,
-				file: invoicePdf,
-				maxWaitSeconds: 590,
-			}),
-		]);
+		[this.batchId, this.rateId, this.triggerId, this.sharingId] =
+			await this.cluster.importWorkflows([
+				batchWorkflow({
+					name: 'queue: batch',
+					path: 'queue-batch',
+					credential: BATCH_CREDENTIAL,
+					modelId: MODEL_ID,
+					file: invoicePdf,
+					parallelDocuments: 10,
+				}),
+				batchWorkflow({
+					name: 'queue: rate limits',
+					path: 'queue-rate',
+					credential: RATE_CREDENTIAL,
+					modelId: MODEL_ID,
+					file: invoicePdf,
+					parallelDocuments: 10,
+				}),
+				triggerWorkflow({
+					name: 'queue: Mindee webhook trigger',
+					webhookId: TRIGGER_WEBHOOK_ID,
+					credential: SIGNING_CREDENTIAL,
+				}),
+				// The node at its defaults (Parallel Documents not set); documents wait up to ~6 min.
+				batchWorkflow({
+					name: 'queue: limits shared by the workers',
+					path: 'queue-share',
+					credential: SHARING_CREDENTIAL,
+					modelId: MODEL_ID,
+					file: invoicePdf,
+					maxWaitSeconds: 590,
+				}),
+			]);
 		for (const id of [this.batchId, this.rateId, this.triggerId, this.sharingId])
 			await this.cluster.publish(id);
 		await this.cluster.start();
@@ -300,8 +304,7 @@ export class QueueSuite {
 		attempts = 3,
 		timeoutMs = 240_000,
 	): Promise<BatchResultItem[]> {
-		const requests = () =>
-			[this.fake, this.rateFake, this.sharingFake].flatMap((f) => f.requests);
+		const requests = () => [this.fake, this.rateFake, this.sharingFake].flatMap((f) => f.requests);
 		for (let attempt = 1; ; attempt++) {
 			const res = await this.cluster!.webhook.request('POST', `/webhook/${webhookPath}`, {
 				headers: { 'content-type': 'application/json' },
