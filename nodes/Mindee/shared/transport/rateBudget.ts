@@ -5,7 +5,9 @@ import { createHash } from 'crypto';
  * Mindee limits requests per organisation: 200 POST and 1,200 GET per rolling minute. One budget
  * per credential (API key and base URL) lives in this module, so every execution that runs in
  * this n8n process draws from the same one. Requests wait for a slot instead of collecting 429s;
- * waiting requests are served by priority (lower first: older jobs before younger ones).
+ * waiting requests are served by priority (lower first: older jobs before younger ones). Other
+ * n8n processes on the same organisation (queue-mode workers) are only seen through Mindee's
+ * 429s, from which each process learns its part (SlidingWindowLimiter).
  */
 
 const MINUTE_MS = 60_000;
@@ -19,8 +21,8 @@ const WINDOW_SLACK_MS = 1_000;
 const IN_FLIGHT_SHARE = 1 / 20;
 const MIN_IN_FLIGHT = 2;
 /**
- * Part of what it had kept in the window that a process keeps after Mindee refused a request of
- * its learned level: another process needed more, so each gives way until their shares meet.
+ * When Mindee refuses a request within this process's level, another process needs more than
+ * before: this one keeps that part of what it had taken in the window, and the shares meet.
  */
 const GIVE_WAY_FACTOR = 0.75;
 /** Pause of the whole limiter after refusals in a row: 0.5 s, doubling, at most 30 s. */
