@@ -313,9 +313,11 @@ function share(limit: number, percent: number): number {
 export function budgetFor(key: string, limits: RateLimits, windowMs?: number): RateBudget {
 	let budget = budgets.get(key);
 	if (!budget) {
+		// Uploads are bounded in flight (a burst of them is what collides between workers); polls
+		// come a few at a time anyway.
 		budget = {
 			post: new SlidingWindowLimiter(1, windowMs, true),
-			get: new SlidingWindowLimiter(1, windowMs, true),
+			get: new SlidingWindowLimiter(1, windowMs),
 		};
 		budgets.set(key, budget);
 	}
