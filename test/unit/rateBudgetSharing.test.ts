@@ -131,6 +131,22 @@ describe('workers sharing one organisation without a hand-set share', () => {
 		expect(sim.acceptedIn('busy', 240_000, 300_000)).toBeGreaterThanOrEqual(36);
 	});
 
+	it('the same when the light worker starts first and takes the whole first minute', async () => {
+		const sim = simulation(40);
+		const busy = sim.worker();
+		const light = sim.worker();
+		await sim.run([
+			sim.execution('light', light, 60),
+			...[0, 1, 2].map(() => sim.wait(3_000).then(() => sim.execution('busy', busy, 60))),
+		]);
+		expect(sim.accepted()).toHaveLength(240);
+		expect(sim.acceptedIn('light', 0, 60_000)).toBe(40);
+		// The busy worker, refused all through the first minute, is back as soon as that minute has
+		// turned over, not a minute after its last refusal (which gave 1.145 × the floor).
+		expect(sim.wallMs()).toBeLessThanOrEqual(1.1 * sim.floorMs(240));
+		expect(sim.refused().length).toBeLessThanOrEqual(0.05 * 240);
+	});
+
 	it('a process alone keeps the whole limit and never meets a 429', async () => {
 		const sim = simulation(40);
 		const alone = sim.worker();

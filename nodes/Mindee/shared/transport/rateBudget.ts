@@ -65,6 +65,7 @@ export class SlidingWindowLimiter {
 	private probe: Slot | undefined;
 	private probeAfter = 0;
 	private refusedInARow = 0;
+	private refusedSince = 0;
 	private pausedUntil = 0;
 	private pumping = false;
 	private sequence = 0;
@@ -146,13 +147,17 @@ export class SlidingWindowLimiter {
 			if (this.learned === undefined && kept >= this.limit * 0.9) windowsBeforeProbe = 2;
 			this.learned = Math.max(1, Math.min(this.level(), Math.floor(kept * GIVE_WAY_FACTOR)));
 		}
-		this.probeAfter = now + this.windowMs * windowsBeforeProbe;
-		// Many requests refused in a row (a process with nothing in the window): each retries on
-		// its own, so the limiter itself holds them, longer each time.
+		// Refusals in a row count from the first: by a window after it, everything that filled
+		// Mindee's count then has left it, so that is when to try for more.
+		if (this.refusedInARow === 0) this.refusedSince = now;
 		this.refusedInARow++;
-		this.pauseUntil(
-			now + Math.min(MAX_REFUSED_PAUSE_MS, REFUSED_PAUSE_MS * 2 ** (this.refusedInARow - 1)),
-		);
+		const turnover = this.refusedSince + this.windowMs;
+		this.probeAfter = turnover + this.windowMs * (windowsBeforeProbe - 1);
+		// Many requests refused in a row (a process with nothing in the window): each retries on
+		// its own, so the limiter itself holds them, longer each time, but not past the turnover.
+		let pauseMs = Math.min(MAX_REFUSED_PAUSE_MS, REFUSED_PAUSE_MS * 2 ** (this.refusedInARow - 1));
+		if (now < turnover) pauseMs = Math.min(pauseMs, turnover - now);
+		this.pauseUntil(now + pauseMs);
 		this.wake?.abort();
 	}
 
