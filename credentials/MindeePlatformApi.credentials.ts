@@ -63,7 +63,7 @@ export class MindeePlatformApi implements ICredentialType {
 			typeOptions: { minValue: 1, maxValue: 100 },
 			default: 100,
 			description:
-				'In queue mode each worker process keeps its own count: give each worker its share, e.g. 50 with two workers',
+				"Optional cap per n8n process. Queue-mode workers share the limits by themselves (they learn their part from Mindee's 429s); lower it only when other clients use the same API key, e.g. 50 to leave them half",
 		},
 	];
 

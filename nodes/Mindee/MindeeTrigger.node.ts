@@ -10,7 +10,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { readSelectedFields, SELECTED_FIELDS_PARAMETER } from './shared/output/parameters';
 import { detectProduct, shapeInference, type OutputMode } from './shared/output/shapeInference';
-import { failureItem, filteredOutReason, isValidSignature, parsePayload } from './trigger/delivery';
+import { failureItem, filteredOutReason, parsePayload } from './trigger/delivery';
 import { triggerProperties } from './trigger/description';
 import {
 	assertHttpsUrl,
@@ -21,6 +21,7 @@ import {
 	productionUrl,
 } from './trigger/registration';
 import { testSigningSecret } from './trigger/signingSecretCheck';
+import { isSignedDelivery, WEBHOOK_CREDENTIAL_TYPE } from './trigger/signingSecrets';
 
 /** Output 0 gets results, output 1 gets failed inferences. */
 const RESULTS = 0;
@@ -48,7 +49,7 @@ export class MindeeTrigger implements INodeType {
 		outputNames: ['Result', 'Failed'],
 		credentials: [
 			{
-				name: 'mindeeWebhookApi',
+				name: WEBHOOK_CREDENTIAL_TYPE,
 				required: true,
 				testedBy: 'testSigningSecret',
 				displayOptions: { show: { signatureCheck: ['verify'] } },
@@ -129,8 +130,7 @@ export class MindeeTrigger implements INodeType {
 			: Buffer.from(JSON.stringify(request.body ?? ''));
 
 		if (this.getNodeParameter('signatureCheck', 'verify') === 'verify') {
-			const { signingSecret } = await this.getCredentials('mindeeWebhookApi');
-			if (!isValidSignature(String(signingSecret ?? ''), rawBody, request.headers['x-signature'])) {
+			if (!(await isSignedDelivery(this, rawBody, request.headers['x-signature']))) {
 				response.status(401).json({ message: 'Invalid or missing X-Signature' });
 				return { noWebhookResponse: true };
 			}

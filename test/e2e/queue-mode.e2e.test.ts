@@ -12,7 +12,11 @@
  *  4. rate limits across processes: the credential says 40 uploads/min with "Share of Limits per
  *     n8n Process" 50 %, so each worker keeps to 20/min and the two together to 40 in any 60 s —
  *     while the fake server (limit 30/min, tighter than the credential claims) answers 429s that are
- *     retried without losing or duplicating a document.
+ *     retried without losing or duplicating a document;
+ *  5. the same limits shared without a hand-set share: credential and server at 40 uploads/min, the
+ *     share left at its default, the workers restarted with concurrency 3 and 1 so that four
+ *     executions of 60 documents split 3:1: near the 40/min floor, at most 5 % of uploads 429,
+ *     nothing lost or sent twice (the workers learn their part from Mindee's 429s, rateBudget.ts).
  *
  * Requests are told apart per worker by an `X-E2E-Process` header that a test-only preload adds in
  * every n8n process (see cluster.ts); executions by the workers' "Worker started execution N" lines.
@@ -39,6 +43,8 @@ import {
 	processOf,
 	say,
 	SHARE_PERCENT,
+	SHARED_POSTS_PER_MINUTE,
+	SHARING_PROCESSING_MS,
 	SIGNING_SECRET,
 	sleep,
 	TEST_TIMEOUT,
@@ -409,6 +415,92 @@ describeQueue(
 					);
 				},
 				TEST_TIMEOUT,
+			);
+		});
+
+		describe('workers sharing the limits by themselves', () => {
+			it(
+				`(5) share left at its default, ${SHARED_POSTS_PER_MINUTE} uploads/min (the server's limit), 240 documents split 3:1 between two workers: near the floor, few 429s, none twice`,
+				async () => {
+					// Worker concurrency 3 and 1: of four executions sent together, n8n gives three to the first.
+					await q.cluster!.restartWorkers([3, 1]);
+					q.sharingFake.reset();
+					const calls = Array.from({ length: 4 }, (_, call) =>
+						Array.from({ length: 60 }, (_, doc) => `share-${call}-${String(doc).padStart(2, '0')}`),
+					);
+					const started = Date.now();
+					const answers = await Promise.all(
+						calls.map((aliases) => q.runBatch('queue-share', aliases, 3, 12 * 60_000)),
+					);
+					const wallMs = Date.now() - started;
+
+					answers.forEach((items, call) => expect(items.map((i) => i.alias)).toEqual(calls[call]));
+					const results = answers.flat();
+					expect(results).toHaveLength(240);
+					expect(duplicates(results.map((r) => r.alias))).toEqual([]);
+					const executionIds = [...new Set(results.map((r) => String(r.executionId)))];
+					const workerOf = await q.workerOfEach(executionIds);
+					const executionsPerWorker = countBy(executionIds, (id) => workerOf.get(id)!);
+					expect(executionsPerWorker).toEqual({ 'worker-1': 3, 'worker-2': 1 });
+
+					const posts = q.sharingFake.requests.filter(isEnqueue);
+					const accepted = posts.filter((r) => r.status === 202);
+					const refused = posts.filter((r) => r.status === 429);
+					// One accepted upload and one job per document: nothing lost, nothing sent twice.
+					expect(accepted).toHaveLength(240);
+					expect(duplicates(accepted.map((r) => String(r.fields?.alias)))).toEqual([]);
+					expect(q.sharingFake.jobs.size).toBe(240);
+					expect(new Set(results.map((r) => r.jobId))).toEqual(new Set(q.sharingFake.jobs.keys()));
+
+					// The floor: 40 uploads a minute, ⌊(N − 1) / 40⌋ minutes, plus the processing time.
+					const floorMs =
+						Math.floor((240 - 1) / SHARED_POSTS_PER_MINUTE) * 60_000 + SHARING_PROCESSING_MS;
+					const workers = ['worker-1', 'worker-2'];
+					const perWorker = workers.map((w) => {
+						const mine = posts.filter((r) => processOf(r) === w);
+						return {
+							worker: w,
+							accepted: mine.filter((r) => r.status === 202).length,
+							refused: mine.filter((r) => r.status === 429).length,
+							maxInWindow: maxInWindow(mine.map((r) => r.at)),
+						};
+					});
+					const t0 = Math.min(...posts.map((r) => r.at));
+					// The node's part: from the first upload reaching Mindee to the last result fetched. The
+					// wall from the four calls adds n8n's own queueing and start-up of the executions.
+					const spanMs = Math.max(...q.sharingFake.requests.map((r) => r.at)) - t0;
+					const minutes = Math.ceil((Math.max(...posts.map((r) => r.at)) - t0 + 1) / 60_000);
+					const perMinute = (w: string) =>
+						Array.from(
+							{ length: minutes },
+							(_, m) =>
+								accepted.filter(
+									(r) =>
+										processOf(r) === w && r.at - t0 >= m * 60_000 && r.at - t0 < (m + 1) * 60_000,
+								).length,
+						).join(', ');
+					say(
+						`limits shared without a set share: ${SHARED_POSTS_PER_MINUTE} uploads/min credential and server; 240 documents, ` +
+							`${results.length} results, ${duplicates(results.map((r) => r.alias)).length} duplicates; ` +
+							`first upload → last result ${(spanMs / 1000).toFixed(1)} s = ${(spanMs / floorMs).toFixed(3)} × floor ${(floorMs / 1000).toFixed(1)} s ` +
+							`(wall from the four calls ${(wallMs / 1000).toFixed(1)} s = ${(wallMs / floorMs).toFixed(3)} ×; first upload ${((t0 - started) / 1000).toFixed(1)} s after them); ` +
+							`429s ${refused.length} of ${posts.length} uploads (${((100 * refused.length) / posts.length).toFixed(1)} %); ` +
+							`max ${maxInWindow(accepted.map((r) => r.at))} accepted in any 60 s`,
+					);
+					for (const w of perWorker) {
+						say(
+							`  ${w.worker}: ${executionsPerWorker[w.worker]} executions; ${w.accepted} accepted, ${w.refused} × 429; ` +
+								`max ${w.maxInWindow} sent in any 60 s; accepted per minute: ${perMinute(w.worker)}`,
+						);
+					}
+
+					// Each process within the credential's limit in any 60 s (429s included).
+					for (const w of perWorker)
+						expect(w.maxInWindow).toBeLessThanOrEqual(SHARED_POSTS_PER_MINUTE);
+					expect(refused.length).toBeLessThanOrEqual(0.05 * posts.length);
+					expect(spanMs).toBeLessThanOrEqual(1.15 * floorMs);
+				},
+				15 * 60_000,
 			);
 		});
 	},

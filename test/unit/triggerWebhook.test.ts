@@ -9,6 +9,7 @@ import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { MindeeTrigger } from '../../nodes/Mindee/MindeeTrigger.node';
 import { computeSignature } from '../../nodes/Mindee/trigger/delivery';
+import { forgetSigningSecrets } from '../../nodes/Mindee/trigger/signingSecrets';
 import { madeUpSecret } from '../madeUpSecret';
 
 const fixtures = join(__dirname, '../fixtures/mindee-v2');
@@ -22,7 +23,13 @@ interface Sent {
 	body?: unknown;
 }
 
-function context(rawBody: Buffer, signature: string | undefined, parameters: IDataObject = {}) {
+interface CredentialStore {
+	id: string;
+	secret: string;
+	reads: number;
+}
+
+function context(rawBody: Buffer, signature: string | undefined, parameters: IDataObject = {}, credential?: CredentialStore) {
 	const sent: Sent = {};
 	const response = {
 		status(code: number) {
@@ -38,15 +45,62 @@ function context(rawBody: Buffer, signature: string | undefined, parameters: IDa
 	const ctx = {
 		getRequestObject: () => ({ rawBody, body: {}, headers: signature === undefined ? {} : { 'x-signature': signature } }),
 		getResponseObject: () => response,
-		getNode: () => ({ name: 'Mindee Webhook Trigger', type: 'n8n-nodes-mindee.mindeeTrigger' }),
+		getNode: () => ({
+			name: 'Mindee Webhook Trigger',
+			type: 'n8n-nodes-mindee.mindeeTrigger',
+			...(credential ? { credentials: { mindeeWebhookApi: { id: credential.id, name: 'Signing secret' } } } : {}),
+		}),
 		getNodeParameter: (name: string, fallback?: unknown) => values[name] ?? fallback,
-		getCredentials: async () => ({ signingSecret: SECRET }),
+		getCredentials: async () => {
+			if (!credential) return { signingSecret: SECRET };
+			credential.reads++;
+			return { signingSecret: credential.secret };
+		},
 		helpers: { returnJsonArray: (items: IDataObject[]) => items.map((json) => ({ json })) },
 	} as unknown as IWebhookFunctions;
 	return { ctx, sent };
 }
 
 const trigger = new MindeeTrigger();
+
+beforeEach(() => forgetSigningSecrets());
+
+describe('the Signing Secret, read once a minute per credential', () => {
+	it('verifies every delivery but reads the credential once for many', async () => {
+		const credential = { id: 'cred-1', secret: SECRET, reads: 0 };
+		for (let i = 0; i < 5; i++) {
+			const { ctx, sent } = context(resultBody, computeSignature(SECRET, resultBody), {}, credential);
+			expect((await trigger.webhook.call(ctx)).workflowData).toBeDefined();
+			expect(sent.status).toBeUndefined();
+		}
+		expect(credential.reads).toBe(1);
+		// A wrong signature is still refused, after a fresh read (the secret may have changed).
+		const { ctx, sent } = context(resultBody, computeSignature('not-the-secret', resultBody), {}, credential);
+		expect(await trigger.webhook.call(ctx)).toEqual({ noWebhookResponse: true });
+		expect(sent.status).toBe(401);
+		expect(credential.reads).toBe(2);
+	});
+
+	it('uses a changed secret at once: a signature that fails the kept one is checked against a fresh read', async () => {
+		const credential = { id: 'cred-2', secret: SECRET, reads: 0 };
+		await trigger.webhook.call(context(resultBody, computeSignature(SECRET, resultBody), {}, credential).ctx);
+		credential.secret = 'the-new-signing-secret';
+		const { ctx, sent } = context(resultBody, computeSignature('the-new-signing-secret', resultBody), {}, credential);
+		expect((await trigger.webhook.call(ctx)).workflowData).toBeDefined();
+		expect(sent.status).toBeUndefined();
+		expect(credential.reads).toBe(2);
+	});
+
+	it('refuses an unsigned or malformed signature without reading the credential', async () => {
+		const credential = { id: 'cred-3', secret: SECRET, reads: 0 };
+		for (const signature of [undefined, 'not-hex', 'ab'.repeat(31)]) {
+			const { ctx, sent } = context(resultBody, signature, {}, credential);
+			expect(await trigger.webhook.call(ctx)).toEqual({ noWebhookResponse: true });
+			expect(sent.status).toBe(401);
+		}
+		expect(credential.reads).toBe(0);
+	});
+});
 
 it('starts no execution and answers 401 without a valid signature', async () => {
 	for (const signature of [undefined, 'f'.repeat(64), computeSignature('other-secret', resultBody)]) {

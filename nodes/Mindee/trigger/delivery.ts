@@ -14,9 +14,14 @@ export function computeSignature(signingSecret: string, rawBody: Buffer): string
 	return createHmac('sha256', signingSecret).update(rawBody).digest('hex');
 }
 
+/** A header that can be a signature at all: 64 hex digits (its shape tells nothing of the secret). */
+export function looksLikeSignature(header: unknown): header is string {
+	return typeof header === 'string' && /^[0-9a-fA-F]{64}$/.test(header.trim());
+}
+
 /** Compares in constant time, over the exact bytes received (never a re-serialised body). */
 export function isValidSignature(signingSecret: string, rawBody: Buffer, header: unknown): boolean {
-	if (typeof header !== 'string' || !/^[0-9a-fA-F]{64}$/.test(header.trim())) return false;
+	if (!looksLikeSignature(header)) return false;
 	const expected = Buffer.from(computeSignature(signingSecret, rawBody), 'hex');
 	const received = Buffer.from(header.trim().toLowerCase(), 'hex');
 	return received.length === expected.length && timingSafeEqual(received, expected);

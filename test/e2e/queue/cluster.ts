@@ -153,28 +153,11 @@ export class QueueCluster {
 	async start(timeoutMs = 240_000): Promise<void> {
 		await Promise.all([
 			this.main.start({ timeoutMs }),
-			...this.workers.map(async ({ name, instance }) => {
-				const { child } = await instance.spawnService(
-					name,
-					['worker', `--concurrency=${this.workerConcurrency}`],
-					{
-						...this.processEnv(name),
-						QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-						QUEUE_HEALTH_CHECK_PORT: String(instance.port),
-						N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
-					},
-				);
-				await this.waitReady(
-					name,
-					instance,
-					child,
-					'/healthz/readiness',
-					/n8n worker is now ready/,
-					timeoutMs,
-				);
-			}),
+			...this.workers.map(
+				async (worker) => await this.startWorker(worker, this.workerConcurrency, timeoutMs),
+			),
 			(async () => {
-				const { child } = await this.webhook.spawnService(
+				const { child, log } = await this.webhook.spawnService(
 					'webhook',
 					['webhook'],
 					this.processEnv('webhook'),
@@ -183,6 +166,7 @@ export class QueueCluster {
 					'webhook',
 					this.webhook,
 					child,
+					() => log.toString(),
 					'/healthz',
 					/Webhook listener waiting for requests/,
 					timeoutMs,
@@ -191,10 +175,52 @@ export class QueueCluster {
 		]);
 	}
 
+	/**
+	 * Stops the workers and starts them again, each with its own concurrency (executions it runs at
+	 * once): [3, 1] makes n8n give the first worker three of four executions sent together.
+	 */
+	async restartWorkers(concurrencies: number[], timeoutMs = 240_000): Promise<void> {
+		await Promise.all(this.workers.map(async ({ instance }) => await instance.stop()));
+		await Promise.all(
+			this.workers.map(
+				async (worker, index) =>
+					await this.startWorker(worker, concurrencies[index] ?? this.workerConcurrency, timeoutMs),
+			),
+		);
+	}
+
+	private async startWorker(
+		{ name, instance }: Service,
+		concurrency: number,
+		timeoutMs: number,
+	): Promise<void> {
+		const { child, log } = await instance.spawnService(
+			name,
+			['worker', `--concurrency=${concurrency}`],
+			{
+				...this.processEnv(name),
+				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+				QUEUE_HEALTH_CHECK_PORT: String(instance.port),
+				N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+			},
+		);
+		await this.waitReady(
+			name,
+			instance,
+			child,
+			() => log.toString(),
+			'/healthz/readiness',
+			/n8n worker is now ready/,
+			timeoutMs,
+		);
+	}
+
 	private async waitReady(
 		name: string,
 		instance: N8nInstance,
 		child: ChildProcess,
+		/** This start's own output: a restarted worker's log history already holds "ready". */
+		startLog: () => string,
 		probe: string,
 		logPattern: RegExp,
 		timeoutMs: number,
@@ -210,7 +236,7 @@ export class QueueCluster {
 			try {
 				const res = await instance.request('GET', probe, { timeoutMs: 2_000 });
 				last = `${res.status}`;
-				if (res.status === 200 && logPattern.test(instance.logs())) return;
+				if (res.status === 200 && logPattern.test(startLog())) return;
 			} catch (error) {
 				last = (error as Error).message;
 			}

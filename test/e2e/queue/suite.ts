@@ -41,6 +41,10 @@ export const invoicePdf = fixtureFile('invoice.pdf', 'application/pdf');
 const BATCH_CREDENTIAL = { id: 'queueBatchCred01', name: 'Mindee (queue batch)' };
 const RATE_CREDENTIAL = { id: 'queueRateCred001', name: 'Mindee (40/min, 50 % per process)' };
 const SIGNING_CREDENTIAL = { id: 'queueHookSecret1', name: 'Mindee webhook (queue)' };
+const SHARING_CREDENTIAL = {
+	id: 'queueShareCred01',
+	name: 'Mindee (40/min, share left at default)',
+};
 export const SIGNING_SECRET = madeUpSecret('queue-mode-e2e-', 'signing-secret');
 export const FAKE_WEBHOOK_ID = '5e1f0a2b-7c3d-4e5f-8a9b-0c1d2e3f4a5b';
 const TRIGGER_WEBHOOK_ID = randomUUID();
@@ -49,6 +53,9 @@ const TRIGGER_WEBHOOK_ID = randomUUID();
 export const CLAIMED_POSTS_PER_MINUTE = 40;
 export const SHARE_PERCENT = 50;
 export const FAKE_POSTS_PER_MINUTE = 30;
+// Sharing case: the credential says what the server enforces, the share is left at its default.
+export const SHARED_POSTS_PER_MINUTE = 40;
+export const SHARING_PROCESSING_MS = 500;
 const WINDOW_MS = 60_000;
 export const UNFINISHED = ['new', 'running', 'waiting'];
 
@@ -117,9 +124,11 @@ export class QueueSuite {
 	redis: Redis | undefined;
 	fake!: FakeMindee;
 	rateFake!: FakeMindee;
+	sharingFake!: FakeMindee;
 	cluster: QueueCluster | undefined;
 	batchId!: string;
 	rateId!: string;
+	sharingId!: string;
 	triggerId!: string;
 	triggerPath!: string;
 	private flatted!: { parse: (text: string) => unknown };
@@ -154,6 +163,10 @@ export class QueueSuite {
 			processingMs: 500,
 			rateLimits: { postPerMinute: FAKE_POSTS_PER_MINUTE, getPerMinute: 1200 },
 		});
+		this.sharingFake = await startFakeMindee({
+			processingMs: SHARING_PROCESSING_MS,
+			rateLimits: { postPerMinute: SHARED_POSTS_PER_MINUTE, getPerMinute: 1200 },
+		});
 
 		this.cluster = await QueueCluster.create({
 			version: VERSION,
@@ -180,35 +193,53 @@ export class QueueSuite {
 				getsPerMinute: 1200,
 				processSharePercent: SHARE_PERCENT,
 			}),
+			platformCredential({
+				...SHARING_CREDENTIAL,
+				apiKey: this.sharingFake.apiKey,
+				baseUrl: this.sharingFake.url,
+				postsPerMinute: SHARED_POSTS_PER_MINUTE,
+				getsPerMinute: 1200,
+			}),
 			webhookCredential({ ...SIGNING_CREDENTIAL, signingSecret: SIGNING_SECRET }),
 		]);
-		[this.batchId, this.rateId, this.triggerId] = await this.cluster.importWorkflows([
-			batchWorkflow({
-				name: 'queue: batch',
-				path: 'queue-batch',
-				credential: BATCH_CREDENTIAL,
-				modelId: MODEL_ID,
-				file: invoicePdf,
-				parallelDocuments: 10,
-			}),
-			batchWorkflow({
-				name: 'queue: rate limits',
-				path: 'queue-rate',
-				credential: RATE_CREDENTIAL,
-				modelId: MODEL_ID,
-				file: invoicePdf,
-				parallelDocuments: 10,
-			}),
-			triggerWorkflow({
-				name: 'queue: Mindee webhook trigger',
-				webhookId: TRIGGER_WEBHOOK_ID,
-				credential: SIGNING_CREDENTIAL,
-			}),
-		]);
-		for (const id of [this.batchId, this.rateId, this.triggerId]) await this.cluster.publish(id);
+		[this.batchId, this.rateId, this.triggerId, this.sharingId] =
+			await this.cluster.importWorkflows([
+				batchWorkflow({
+					name: 'queue: batch',
+					path: 'queue-batch',
+					credential: BATCH_CREDENTIAL,
+					modelId: MODEL_ID,
+					file: invoicePdf,
+					parallelDocuments: 10,
+				}),
+				batchWorkflow({
+					name: 'queue: rate limits',
+					path: 'queue-rate',
+					credential: RATE_CREDENTIAL,
+					modelId: MODEL_ID,
+					file: invoicePdf,
+					parallelDocuments: 10,
+				}),
+				triggerWorkflow({
+					name: 'queue: Mindee webhook trigger',
+					webhookId: TRIGGER_WEBHOOK_ID,
+					credential: SIGNING_CREDENTIAL,
+				}),
+				// The node at its defaults (Parallel Documents not set); documents wait up to ~6 min.
+				batchWorkflow({
+					name: 'queue: limits shared by the workers',
+					path: 'queue-share',
+					credential: SHARING_CREDENTIAL,
+					modelId: MODEL_ID,
+					file: invoicePdf,
+					maxWaitSeconds: 590,
+				}),
+			]);
+		for (const id of [this.batchId, this.rateId, this.triggerId, this.sharingId])
+			await this.cluster.publish(id);
 		await this.cluster.start();
 		this.triggerPath = `${TRIGGER_WEBHOOK_ID}/webhook`;
-		for (const webhookPath of ['queue-batch', 'queue-rate', this.triggerPath]) {
+		for (const webhookPath of ['queue-batch', 'queue-rate', 'queue-share', this.triggerPath]) {
 			await this.cluster.webhook.waitForWebhook(webhookPath, { timeoutMs: 90_000 });
 		}
 		say(
@@ -223,7 +254,7 @@ export class QueueSuite {
 	async tearDown(): Promise<void> {
 		await this.cluster?.cleanup();
 		await Promise.all([this.postgres?.stop(), this.redis?.stop()]);
-		await Promise.all([this.fake?.stop(), this.rateFake?.stop()]);
+		await Promise.all([this.fake?.stop(), this.rateFake?.stop(), this.sharingFake?.stop()]);
 		if (this.folder) removeServicesFolder(this.folder);
 	}
 
@@ -275,13 +306,18 @@ export class QueueSuite {
 	}
 
 	/** Sends `aliases` as one webhook call to the batch/rate workflow on the webhook processor. */
-	async runBatch(webhookPath: string, aliases: string[], attempts = 3): Promise<BatchResultItem[]> {
-		const requests = () => [this.fake, this.rateFake].flatMap((f) => f.requests);
+	async runBatch(
+		webhookPath: string,
+		aliases: string[],
+		attempts = 3,
+		timeoutMs = 240_000,
+	): Promise<BatchResultItem[]> {
+		const requests = () => [this.fake, this.rateFake, this.sharingFake].flatMap((f) => f.requests);
 		for (let attempt = 1; ; attempt++) {
 			const res = await this.cluster!.webhook.request('POST', `/webhook/${webhookPath}`, {
 				headers: { 'content-type': 'application/json' },
 				body: JSON.stringify({ documents: aliases.map((alias) => ({ alias })) }),
-				timeoutMs: 240_000,
+				timeoutMs,
 			});
 			if (res.status === 200) return JSON.parse(res.body) as BatchResultItem[];
 			const timedOut = this.regexTimeoutsInLogs().filter((id) => !this.regexTimeouts.includes(id));

@@ -28,7 +28,8 @@ export function platformCredential(args: {
 	baseUrl: string;
 	postsPerMinute: number;
 	getsPerMinute: number;
-	processSharePercent: number;
+	/** Left out: the credential's default (100 %). */
+	processSharePercent?: number;
 }): N8nCredential {
 	const { id, name, ...data } = args;
 	return { id, name, type: 'mindeePlatformApi', data };
@@ -100,7 +101,9 @@ export function batchWorkflow(options: {
 	credential: Pick<N8nCredential, 'id' | 'name'>;
 	modelId: string;
 	file: InputFile;
-	parallelDocuments: number;
+	/** Left out: the node's default. */
+	parallelDocuments?: number;
+	maxWaitSeconds?: number;
 }): N8nWorkflow {
 	const n = BATCH_NODES;
 	return {
@@ -167,9 +170,15 @@ export function batchWorkflow(options: {
 					options: {
 						// Convert to File outputs an empty json: the alias comes from the paired item.
 						alias: `={{ $('${n.split}').item.json.alias }}`,
-						parallelDocuments: options.parallelDocuments,
+						...(options.parallelDocuments === undefined
+							? {}
+							: { parallelDocuments: options.parallelDocuments }),
 					},
-					pollingOptions: { initialDelaySeconds: 1, intervalSeconds: 1, maxWaitSeconds: 300 },
+					pollingOptions: {
+						initialDelaySeconds: 1,
+						intervalSeconds: 1,
+						maxWaitSeconds: options.maxWaitSeconds ?? 300,
+					},
 				},
 				credentials: {
 					mindeePlatformApi: { id: options.credential.id, name: options.credential.name },

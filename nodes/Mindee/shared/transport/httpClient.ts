@@ -198,7 +198,9 @@ export class MindeeHttpClient {
 			let response: IN8nHttpFullResponse;
 			try {
 				response = await this.sendOnce(url, request, timeoutMs, upload ? stopped : undefined);
-				limiter.settle(slot);
+				// A 429 was not taken by Mindee, and tells the limiter the organisation is at its limit.
+				if (response.statusCode === 429) limiter.refuse(slot);
+				else limiter.settle(slot);
 			} catch (error) {
 				limiter.settle(slot);
 				if (this.signal?.aborted) throw canceled();

@@ -5,12 +5,29 @@ import { createHash } from 'crypto';
  * Mindee limits requests per organisation: 200 POST and 1,200 GET per rolling minute. One budget
  * per credential (API key and base URL) lives in this module, so every execution that runs in
  * this n8n process draws from the same one. Requests wait for a slot instead of collecting 429s;
- * waiting requests are served by priority (lower first: older jobs before younger ones).
+ * waiting requests are served by priority (lower first: older jobs before younger ones). Other
+ * n8n processes on the same organisation (queue-mode workers) are only seen through Mindee's
+ * 429s, from which each process learns its part (SlidingWindowLimiter).
  */
 
 const MINUTE_MS = 60_000;
 /** Requests travel for a moment: a slightly longer window keeps Mindee's own count under the limit. */
 const WINDOW_SLACK_MS = 1_000;
+/**
+ * Requests sent and not yet answered, as a part of the limit (at least 2). A 429 only comes back
+ * after the fact: when other n8n processes use the same organisation, this bounds how many of
+ * ours can be refused at once, at no cost to a process alone (answers come in milliseconds).
+ */
+const IN_FLIGHT_SHARE = 1 / 20;
+const MIN_IN_FLIGHT = 2;
+/**
+ * When Mindee refuses a request within this process's level, another process needs more than
+ * before: this one keeps that part of what it had taken in the window, and the shares meet.
+ */
+const GIVE_WAY_FACTOR = 0.75;
+/** Pause of the whole limiter after refusals in a row: 0.5 s, doubling, at most 30 s. */
+const REFUSED_PAUSE_MS = 500;
+const MAX_REFUSED_PAUSE_MS = 30_000;
 
 interface Waiter {
 	priority: number;
@@ -22,22 +39,52 @@ interface Waiter {
 /** A granted slot: its time in the window, moved to the answer's arrival by `settle`. */
 export type Slot = number;
 
+/**
+ * Counts requests over a rolling window and never grants more than the limit in it.
+ *
+ * The limit is the credential's (times its optional share); other n8n processes on the same
+ * organisation (queue-mode workers) draw from Mindee's count too, and only Mindee's 429 tells. So
+ * within the limit the limiter keeps a learned level, AIMD-style: a 429 on an upload is safe (the
+ * upload was not taken), so when Mindee refuses a request the level drops to what this process
+ * had answered in the window (less a little when the refused request was within that level:
+ * another process wants more); then, whenever it has requests waiting at its level, it sends one
+ * more (a probe): accepted, the level grows by one and the next probe follows at once; refused,
+ * the next probe waits a window. A process alone never meets a 429 and keeps the whole limit;
+ * after a full window with nothing sent, the learned level is forgotten.
+ */
 export class SlidingWindowLimiter {
+	/** Every request sent in the window, oldest first (those Mindee refused too). */
 	private readonly sentAt: number[] = [];
+	/** Those of `sentAt` that Mindee refused with a 429: sent, but not counted by Mindee. */
+	private readonly refusedAt: number[] = [];
 	private readonly waiters: Waiter[] = [];
+	private inFlight = 0;
+	/** The learned level (undefined: nothing refused lately, the whole limit). */
+	private learned: number | undefined;
+	/** The request sent above the learned level, while it is on its way. */
+	private probe: Slot | undefined;
+	private probeAfter = 0;
+	private refusedInARow = 0;
+	private refusedSince = 0;
 	private pausedUntil = 0;
 	private pumping = false;
 	private sequence = 0;
-	/** Interrupts the pump's wait when its last waiter leaves, so no timer outlives the queue. */
+	/** Interrupts the pump's wait when something changed (an answer, the queue emptied). */
 	private wake?: AbortController;
 
+	/**
+	 * `boundInFlight`: hold requests while a part of the limit is on its way unanswered (see
+	 * IN_FLIGHT_SHARE); only for callers that end every slot with `settle` or `refuse`.
+	 */
 	constructor(
 		private limit: number,
 		readonly windowMs = MINUTE_MS + WINDOW_SLACK_MS,
+		private readonly boundInFlight = false,
 	) {}
 
 	setLimit(limit: number): void {
 		this.limit = Math.max(1, Math.floor(limit));
+		if (this.learned !== undefined) this.learned = Math.min(this.learned, this.limit);
 	}
 
 	/** Resolves with a slot when the request may be sent, or false if the signal fires first. */
@@ -67,15 +114,51 @@ export class SlidingWindowLimiter {
 
 	/**
 	 * Counts the request from when its answer arrived: a large upload reaches Mindee long after its
-	 * slot was granted, and Mindee counts it on arrival.
+	 * slot was granted, and Mindee counts it on arrival. Every granted slot ends here or in `refuse`.
 	 */
 	settle(slot: Slot, now = Date.now()): void {
-		const index = this.sentAt.indexOf(slot);
-		if (index < 0) return;
-		this.sentAt.splice(index, 1);
-		let position = this.sentAt.length;
-		while (position > 0 && this.sentAt[position - 1] > now) position--;
-		this.sentAt.splice(position, 0, now);
+		if (!this.answered(slot, now)) return;
+		this.refusedInARow = 0;
+		if (slot === this.probe) {
+			// Mindee took one more than the learned level: there was room.
+			this.probe = undefined;
+			if (this.learned !== undefined) this.learned = Math.min(this.limit, this.learned + 1);
+		}
+		this.wake?.abort();
+	}
+
+	/**
+	 * Mindee answered 429: the request was not taken, and the organisation's limit is reached,
+	 * by this process or by others on the same key. Adapts the learned level (see the class).
+	 */
+	refuse(slot: Slot, now = Date.now()): void {
+		if (!this.answered(slot, now)) return;
+		this.refusedAt.splice(this.insertionIndex(this.refusedAt, now), 0, now);
+		const kept = this.accepted(now);
+		let windowsBeforeProbe = 1;
+		if (slot === this.probe) {
+			// No room for one more: stay at the level.
+			this.probe = undefined;
+			this.learned = Math.max(1, Math.min(this.learned ?? kept, kept));
+		} else {
+			// Refused within our own level: another process needs more than before; give way.
+			// A process that had the whole limit to itself also waits a window longer to probe, or
+			// it would take back at once what it gave (its requests come as soon as room appears).
+			if (this.learned === undefined && kept >= this.limit * 0.9) windowsBeforeProbe = 2;
+			this.learned = Math.max(1, Math.min(this.level(), Math.floor(kept * GIVE_WAY_FACTOR)));
+		}
+		// Refusals in a row count from the first: by a window after it, everything that filled
+		// Mindee's count then has left it, so that is when to try for more.
+		if (this.refusedInARow === 0) this.refusedSince = now;
+		this.refusedInARow++;
+		const turnover = this.refusedSince + this.windowMs;
+		this.probeAfter = turnover + this.windowMs * (windowsBeforeProbe - 1);
+		// Many requests refused in a row (a process with nothing in the window): each retries on
+		// its own, so the limiter itself holds them, longer each time, but not past the turnover.
+		let pauseMs = Math.min(MAX_REFUSED_PAUSE_MS, REFUSED_PAUSE_MS * 2 ** (this.refusedInARow - 1));
+		if (now < turnover) pauseMs = Math.min(pauseMs, turnover - now);
+		this.pauseUntil(now + pauseMs);
+		this.wake?.abort();
 	}
 
 	/** After a 429, nobody sends until Mindee's window has had time to clear. */
@@ -108,6 +191,37 @@ export class SlidingWindowLimiter {
 		return this.sentAt.length;
 	}
 
+	/** What this process lets itself send per window now: the learned level, or the limit. */
+	level(): number {
+		return this.learned ?? this.limit;
+	}
+
+	private get maxInFlight(): number {
+		return Math.max(MIN_IN_FLIGHT, Math.ceil(this.limit * IN_FLIGHT_SHARE));
+	}
+
+	/** Moves an answered slot to the answer's time; false for a slot this limiter does not hold. */
+	private answered(slot: Slot, now: number): boolean {
+		const index = this.sentAt.indexOf(slot);
+		if (index < 0) return false;
+		this.sentAt.splice(index, 1);
+		this.sentAt.splice(this.insertionIndex(this.sentAt, now), 0, now);
+		this.inFlight = Math.max(0, this.inFlight - 1);
+		return true;
+	}
+
+	private insertionIndex(times: number[], time: number): number {
+		let position = times.length;
+		while (position > 0 && times[position - 1] > time) position--;
+		return position;
+	}
+
+	/** Requests of the window that Mindee took or has not answered yet. */
+	private accepted(now: number): number {
+		this.prune(now);
+		return this.sentAt.length - this.refusedAt.length;
+	}
+
 	private insert(waiter: Waiter): void {
 		let index = this.waiters.length;
 		while (
@@ -122,7 +236,35 @@ export class SlidingWindowLimiter {
 	}
 
 	private prune(now: number): void {
-		while (this.sentAt.length && this.sentAt[0] <= now - this.windowMs) this.sentAt.shift();
+		const cutoff = now - this.windowMs;
+		while (this.sentAt.length && this.sentAt[0] <= cutoff) this.sentAt.shift();
+		while (this.refusedAt.length && this.refusedAt[0] <= cutoff) this.refusedAt.shift();
+		// A window with nothing sent: what was learned is out of date.
+		if (this.sentAt.length === 0 && this.inFlight === 0) this.learned = undefined;
+	}
+
+	/** When the next request may go, or a time to look again (undefined: now). */
+	private nextGrantAt(now: number): number | undefined {
+		if (now < this.pausedUntil) return this.pausedUntil;
+		if (this.boundInFlight && this.inFlight >= this.maxInFlight) return Number.POSITIVE_INFINITY; // an answer wakes us
+		if (this.sentAt.length >= this.limit) return this.sentAt[0] + this.windowMs + 1;
+		if (this.accepted(now) < this.level()) return undefined;
+		// At the learned level: one probe at a time, once the last refused one is a window old.
+		if (this.probe !== undefined) return Number.POSITIVE_INFINITY;
+		if (now >= this.probeAfter) return undefined;
+		return Math.min(this.probeAfter, this.oldestAcceptedExpiry());
+	}
+
+	private oldestAcceptedExpiry(): number {
+		let refused = 0;
+		for (const sent of this.sentAt) {
+			if (refused < this.refusedAt.length && this.refusedAt[refused] === sent) {
+				refused++;
+				continue;
+			}
+			return sent + this.windowMs + 1;
+		}
+		return Number.POSITIVE_INFINITY;
 	}
 
 	private async pump(): Promise<void> {
@@ -132,13 +274,15 @@ export class SlidingWindowLimiter {
 			while (this.waiters.length) {
 				const now = Date.now();
 				this.prune(now);
-				if (now < this.pausedUntil) {
-					await this.pause(this.pausedUntil - now);
-				} else if (this.sentAt.length < this.limit) {
+				const at = this.nextGrantAt(now);
+				if (at === undefined) {
+					const probing = this.accepted(now) >= this.level();
 					this.sentAt.push(now);
+					this.inFlight++;
+					if (probing) this.probe = now;
 					this.waiters.shift()?.grant(now);
 				} else {
-					await this.pause(this.sentAt[0] + this.windowMs - now + 1);
+					await this.pause(at - now);
 				}
 			}
 		} finally {
@@ -149,9 +293,10 @@ export class SlidingWindowLimiter {
 	private async pause(ms: number): Promise<void> {
 		this.wake = new AbortController();
 		try {
-			await sleep(ms, this.wake.signal);
+			// An infinite wait ends with an answer or an abort; a timer still bounds it.
+			await sleep(Number.isFinite(ms) ? Math.max(0, ms) : this.windowMs, this.wake.signal);
 		} catch {
-			// Woken early: the queue emptied; the loop re-checks it.
+			// Woken early: something changed; the loop re-checks it.
 		}
 	}
 }
@@ -192,8 +337,10 @@ function share(limit: number, percent: number): number {
 export function budgetFor(key: string, limits: RateLimits, windowMs?: number): RateBudget {
 	let budget = budgets.get(key);
 	if (!budget) {
+		// Uploads are bounded in flight (a burst of them is what collides between workers); polls
+		// come a few at a time anyway.
 		budget = {
-			post: new SlidingWindowLimiter(1, windowMs),
+			post: new SlidingWindowLimiter(1, windowMs, true),
 			get: new SlidingWindowLimiter(1, windowMs),
 		};
 		budgets.set(key, budget);
