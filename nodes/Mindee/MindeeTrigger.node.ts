@@ -21,7 +21,7 @@ import {
 	productionUrl,
 } from './trigger/registration';
 import { testSigningSecret } from './trigger/signingSecretCheck';
-import { isSignedDelivery, WEBHOOK_CREDENTIAL_TYPE } from './trigger/signingSecrets';
+import { isSignedDelivery } from './trigger/signingSecrets';
 
 /** Output 0 gets results, output 1 gets failed inferences. */
 const RESULTS = 0;
@@ -49,7 +49,7 @@ export class MindeeTrigger implements INodeType {
 		outputNames: ['Result', 'Failed'],
 		credentials: [
 			{
-				name: WEBHOOK_CREDENTIAL_TYPE,
+				name: 'mindeeWebhookApi',
 				required: true,
 				testedBy: 'testSigningSecret',
 				displayOptions: { show: { signatureCheck: ['verify'] } },

@@ -15,7 +15,7 @@ import { isValidSignature, looksLikeSignature } from './delivery';
  * used at once. A secret replaced in the credential stays accepted at most a minute longer.
  */
 
-export const WEBHOOK_CREDENTIAL_TYPE = 'mindeeWebhookApi';
+const WEBHOOK_CREDENTIAL_TYPE = 'mindeeWebhookApi';
 const KEEP_MS = 60_000;
 /** Credentials kept at most (the oldest read goes first). */
 const MAX_KEPT = 100;
