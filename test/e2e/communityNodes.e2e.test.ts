@@ -302,7 +302,7 @@ for (const version of e2eVersions()) {
 				const cards = await community.listed();
 				expect(cards.map((c) => c.name)).toEqual([PACKAGE]);
 				expect(cards[0].text).toContain(`v${FIRST_VERSION}`);
-				expect(cards[0].text).toMatch(/Mindee\s*,\s*Mindee Webhook Trigger/);
+				expect(cards[0].text).toMatch(/Mindee V2\s*,\s*Mindee Webhook Trigger/);
 				await shot('community-nodes-installed.png');
 
 				// What n8n's installer did: fetched 0.1.0 from the registry into .n8n/nodes, recorded both nodes.
