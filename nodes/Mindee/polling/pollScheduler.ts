@@ -4,7 +4,7 @@ import { NodeApiError, sleep } from 'n8n-workflow';
 import { canceledError, ensureNodeError, networkCode } from '../shared/errors';
 import { whenAborted } from '../shared/transport/cancelSignal';
 import type { MindeeApi } from '../shared/transport/mindeeApi';
-import type { SlidingWindowLimiter } from '../shared/transport/rateBudget';
+import { LONGEST_PAUSE_MS, type SlidingWindowLimiter } from '../shared/transport/rateBudget';
 import { decideRetry, type Failure } from '../shared/transport/retryPolicy';
 import type { MindeeJob } from '../shared/types';
 import {
@@ -23,11 +23,6 @@ import { learnedProcessingTimes, type ProcessingTimes } from './processingTimes'
 
 /** Mindee may not know a job id for a moment right after the enqueue answered. */
 const NOT_FOUND_GRACE_MS = 10_000;
-/**
- * The longest pause between two rounds of decisions: hosts whose `sleep` ignores its signal
- * (n8n 1.x) cannot be woken early when an answer changes what is worth checking.
- */
-const LONGEST_PAUSE_MS = 250;
 /** When checks were due but the budget held them back: how soon to look again. */
 const HELD_BACK_PAUSE_MS = 50;
 

@@ -1,4 +1,10 @@
 import { sleep } from 'n8n-workflow';
+
+/**
+ * The longest a waiting loop sleeps before looking again. n8n 2.x's `sleep` can be woken by a
+ * signal, n8n 1.x's cannot: there a loop waiting for an answer must look again by itself.
+ */
+export const LONGEST_PAUSE_MS = 250;
 import { createHash } from 'crypto';
 
 /**
@@ -293,8 +299,9 @@ export class SlidingWindowLimiter {
 	private async pause(ms: number): Promise<void> {
 		this.wake = new AbortController();
 		try {
-			// An infinite wait ends with an answer or an abort; a timer still bounds it.
-			await sleep(Number.isFinite(ms) ? Math.max(0, ms) : this.windowMs, this.wake.signal);
+			// Woken early by an answer or an abort where `sleep` honours its signal; never longer than
+			// LONGEST_PAUSE_MS, so n8n 1.x (whose `sleep` ignores it) also sees an answer at once.
+			await sleep(Math.min(Math.max(0, ms), LONGEST_PAUSE_MS), this.wake.signal);
 		} catch {
 			// Woken early: something changed; the loop re-checks it.
 		}
