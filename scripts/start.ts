@@ -86,7 +86,7 @@ async function main(): Promise<void> {
 	const headless = process.argv.includes('--headless');
 	const version = process.env.N8N_VERSION ?? '2.41.1';
 
-	say(`preparing n8n ${version} (installed once into ${process.env.N8N_CACHE_DIR ?? '~/.cache/n8n-nodes-mindee'}; the first run takes 15-30 minutes)`);
+	say(`preparing n8n ${version} (installed once into ${process.env.N8N_CACHE_DIR ?? '~/.cache/n8n-nodes-mindee'}; the first run takes several minutes)`);
 	// The install goes on while the package builds; N8nInstance.create awaits it (ensureN8n is memoized).
 	ensureN8n(version).catch(() => undefined);
 	say('building and packing the package');

@@ -31,7 +31,7 @@ export interface N8nInstall {
 
 const installs = new Map<string, Promise<N8nInstall>>();
 
-/** Installs n8n `version` unless the cache already holds a working one (15-30 min the first time). Memoized. */
+/** Installs n8n `version` unless the cache already holds a working one (several minutes the first time). Memoized. */
 export function ensureN8n(version: string): Promise<N8nInstall> {
 	let pending = installs.get(version);
 	if (!pending) {
