@@ -5,14 +5,15 @@
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json' }];
 const common = {
 	testEnvironment: 'node',
-	// A hang guard, not a speed check: npm test runs these beside both versions' end-to-end tests on
-	// two cores, where jest's default 5 s cut off tests that pass alone in under a second.
-	testTimeout: 60_000,
 	transform: { '^.+\\.ts$': tsJest },
 	modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };
 
 module.exports = {
+  // A hang guard, not a speed check (a global option: projects cannot set it): npm test runs the
+  // unit and node tests beside both versions' end-to-end tests on two cores, where jest's default
+  // 5 s cut off tests that pass alone in under a second.
+  testTimeout: 60_000,
   projects: [
     {
       ...common,

@@ -78,9 +78,9 @@ it('prints one listening line, applies flags and env vars, and stops on SIGTERM'
   cli.child.kill('SIGTERM');
   expect(await exited(cli.child)).toBe(0);
   expect(cli.stdout()).toBe(`fake-mindee listening on ${url}\n`);
-}, 20_000);
+}, 120_000);
 
 it('exits non-zero on a bad argument', async () => {
   expect(await exited(bad.child)).toBe(2);
   expect(bad.stdout()).toBe('');
-}, 20_000);
+}, 120_000);
