@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { sleep } from 'n8n-workflow';
 
 /**
@@ -5,7 +6,6 @@ import { sleep } from 'n8n-workflow';
  * signal, n8n 1.x's cannot: there a loop waiting for an answer must look again by itself.
  */
 export const LONGEST_PAUSE_MS = 250;
-import { createHash } from 'crypto';
 
 /**
  * Mindee limits requests per organisation: 200 POST and 1,200 GET per rolling minute. One budget
