@@ -6,7 +6,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { MindeeTrigger } from '../MindeeTrigger.node';
-import { isUuid, sameId } from '../shared/ids';
+import { isUuid, sameId, UUID_PART } from '../shared/ids';
 import { isProduct } from '../shared/products';
 import { MindeeApi } from '../shared/transport/mindeeApi';
 import type { MindeeModel } from '../shared/types';
@@ -18,8 +18,6 @@ const TRIGGER_WEBHOOK_PATH =
 
 /** n8n's production webhook endpoint (N8N_ENDPOINT_WEBHOOK, which a load-options call cannot read). */
 const PRODUCTION_ENDPOINT = 'webhook';
-
-const UUID_IN_PATH = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 
 /**
  * Whether `url` is the production URL of a Mindee Webhook Trigger of the n8n at `instanceBaseUrl`:
@@ -40,7 +38,7 @@ export function isTriggerUrlOfThisN8n(url: string, instanceBaseUrl: string): boo
 	const basePath = base.pathname.replace(/\/+$/, '');
 	const escaped = basePath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 	const shape = new RegExp(
-		`^${escaped}/${PRODUCTION_ENDPOINT}/${UUID_IN_PATH}/${TRIGGER_WEBHOOK_PATH}/?$`,
+		`^${escaped}/${PRODUCTION_ENDPOINT}/${UUID_PART}/${TRIGGER_WEBHOOK_PATH}/?$`,
 	);
 	return shape.test(webhook.pathname);
 }
