@@ -6,6 +6,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { MindeeTrigger } from '../MindeeTrigger.node';
+import { notModelIdError } from '../shared/errors';
 import { isUuid, sameId, UUID_PART } from '../shared/ids';
 import { isProduct } from '../shared/products';
 import { MindeeApi } from '../shared/transport/mindeeApi';
@@ -63,12 +64,7 @@ function chosenModel(context: ILoadOptionsFunctions): { id: string; name?: strin
 				'Webhooks can only be listed for a model chosen in the panel. Give the webhook IDs as an expression instead (comma-separated).',
 		});
 	}
-	if (!isUuid(id)) {
-		throw new NodeOperationError(context.getNode(), `"${id}" is not a Mindee model ID`, {
-			description:
-				'Model IDs are UUIDs like 12345678-abcd-4def-8123-456789abcdef (app.mindee.com → your model → API).',
-		});
-	}
+	if (!isUuid(id)) throw notModelIdError(context.getNode(), id);
 	return { id, name };
 }
 

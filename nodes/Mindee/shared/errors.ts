@@ -307,6 +307,19 @@ export function canceledError(
 	});
 }
 
+/** A model ID that is not a UUID, said alike by the node and by the Webhook IDs list. */
+export function notModelIdError(
+	node: INode,
+	modelId: string,
+	itemIndex?: number,
+): NodeOperationError {
+	return new NodeOperationError(node, `"${modelId}" is not a Mindee model ID`, {
+		itemIndex,
+		description:
+			'Model IDs are UUIDs like 12345678-abcd-4def-8123-456789abcdef (app.mindee.com → your model → API).',
+	});
+}
+
 /** A request that waited for the rate budget until its caller's deadline (Maximum Wait) passed. */
 export function noRoomBeforeDeadlineError(
 	node: INode,

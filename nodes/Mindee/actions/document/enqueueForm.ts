@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { notModelIdError } from '../../shared/errors';
 import { isUuid, parseIdList, UUID_PATTERN } from '../../shared/ids';
 import {
 	EXTRACTION_OPTION_PRODUCTS,
@@ -256,13 +257,7 @@ function readModelId(ctx: IExecuteFunctions, itemIndex: number): string {
 				'Pick a model from the list, or paste its ID from app.mindee.com → your model → API.',
 		});
 	}
-	if (!isUuid(modelId)) {
-		throw new NodeOperationError(ctx.getNode(), `"${modelId}" is not a Mindee model ID`, {
-			itemIndex,
-			description:
-				'Model IDs are UUIDs like 12345678-abcd-4def-8123-456789abcdef (app.mindee.com → your model → API).',
-		});
-	}
+	if (!isUuid(modelId)) throw notModelIdError(ctx.getNode(), modelId, itemIndex);
 	return modelId;
 }
 
