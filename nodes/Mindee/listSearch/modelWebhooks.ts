@@ -8,9 +8,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import { MindeeTrigger } from '../MindeeTrigger.node';
 import { notModelIdError } from '../shared/errors';
 import { isUuid, sameId, UUID_PART } from '../shared/ids';
-import { isProduct } from '../shared/products';
 import { MindeeApi } from '../shared/transport/mindeeApi';
 import type { MindeeModel } from '../shared/types';
+import { chosenModelType } from './searchModels';
 
 /** The path n8n gives the Mindee Webhook Trigger's webhook, after `webhook/<the node's webhook id>/`. */
 const TRIGGER_WEBHOOK_PATH =
@@ -91,8 +91,7 @@ export async function getModelWebhooks(
 	this: ILoadOptionsFunctions,
 ): Promise<INodePropertyOptions[]> {
 	const chosen = chosenModel(this);
-	const resource = String(this.getCurrentNodeParameter('resource') ?? 'extraction');
-	const modelType = isProduct(resource) ? resource : undefined;
+	const modelType = chosenModelType(this);
 	const model = await findModel(await MindeeApi.create(this), chosen, modelType);
 	if (!model) {
 		throw new NodeOperationError(

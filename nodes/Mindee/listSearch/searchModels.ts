@@ -1,7 +1,13 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { isProduct } from '../shared/products';
+import { isProduct, type MindeeProduct } from '../shared/products';
 import { MindeeApi } from '../shared/transport/mindeeApi';
+
+/** The model type the pickers list: the node's resource (a product), or any type. */
+export function chosenModelType(context: ILoadOptionsFunctions): MindeeProduct | undefined {
+	const resource = String(context.getCurrentNodeParameter('resource') ?? 'extraction');
+	return isProduct(resource) ? resource : undefined;
+}
 
 /** The model picker: searches by name, one page at a time, only models of the chosen product. */
 export async function searchModels(
@@ -9,8 +15,7 @@ export async function searchModels(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const resource = String(this.getCurrentNodeParameter('resource') ?? 'extraction');
-	const modelType = isProduct(resource) ? resource : undefined;
+	const modelType = chosenModelType(this);
 	const page = Number(paginationToken) || 1;
 	const api = await MindeeApi.create(this);
 	const result = await api.searchModels({ name: filter, modelType, page });
