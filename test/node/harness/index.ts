@@ -10,7 +10,8 @@
  * container.ts (DI set-up), binaryData.ts (BinaryDataService per mode), nodeTypes.ts (registry),
  * credentialsHelper.ts, additionalData.ts, startNode.ts (items in, binary prepared), packageTypes.ts
  * (this package's types), runWorkflow.ts, runMindeeNode.ts, fakeMindee.ts (one fake Mindee server
- * per test file).
+ * per test file), fetchWithCredential.ts and loadOptionsContext.ts (hand-made contexts for what
+ * WorkflowExecute cannot run: the list methods, the trigger's activation).
  * Logs: silent; set N8N_HARNESS_LOG_LEVEL=debug (or info, warn...) to see n8n's.
  */
 import './env';

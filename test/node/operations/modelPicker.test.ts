@@ -4,41 +4,18 @@
  *
  * The harness runs nodes through n8n's WorkflowExecute, which has no path for load-options
  * methods (n8n's UI calls them through the REST API's LoadOptionsService). So the method is called
- * here with a minimal ILoadOptionsFunctions: getNode, getCredentials, getCurrentNodeParameter and
- * helpers.httpRequestWithAuthentication (harness/fetchWithCredential.ts).
+ * here with a minimal ILoadOptionsFunctions (harness/loadOptionsContext.ts).
  */
-import type { ICredentialDataDecryptedObject, ILoadOptionsFunctions, INode, INodeListSearchResult } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INodeListSearchResult } from 'n8n-workflow';
 
 import { Mindee } from '../../../nodes/Mindee/Mindee.node';
 import { defaultModels } from '../../fake-mindee/fixtures';
 import { useFakeMindee } from '../harness/fakeMindee';
-import { fetchWithCredential, type SentRequest } from '../harness/fetchWithCredential';
+import type { SentRequest } from '../harness/fetchWithCredential';
+import { loadOptionsContext } from '../harness/loadOptionsContext';
 import { generatedModels, MODELS } from './helpers';
 
 const fake = useFakeMindee({ processingMs: 100 }, () => ({ models: defaultModels() }));
-
-function loadOptionsContext(resource: string | undefined, credentials: ICredentialDataDecryptedObject) {
-	const sent: SentRequest[] = [];
-	const node: INode = {
-		id: 'mindee-node',
-		name: 'Mindee',
-		type: 'n8n-nodes-mindee.mindee',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: { resource: resource ?? null },
-		credentials: { mindeePlatformApi: { id: '1', name: 'Mindee account' } },
-	};
-	const context = {
-		getNode: () => node,
-		getCredentials: async (type: string) => {
-			if (type !== 'mindeePlatformApi') throw new Error(`unexpected credential type ${type}`);
-			return credentials;
-		},
-		getCurrentNodeParameter: (name: string) => (name === 'resource' ? resource : undefined),
-		helpers: { httpRequestWithAuthentication: fetchWithCredential(credentials, sent) },
-	} as unknown as ILoadOptionsFunctions;
-	return { context, sent };
-}
 
 const searchModels = new Mindee().methods.listSearch.searchModels;
 
@@ -48,7 +25,7 @@ async function search(
 	paginationToken?: string,
 	credentials: ICredentialDataDecryptedObject = { apiKey: fake.apiKey, baseUrl: fake.url },
 ): Promise<INodeListSearchResult & { sent: SentRequest[] }> {
-	const { context, sent } = loadOptionsContext(resource, credentials);
+	const { context, sent } = loadOptionsContext({ parameters: { resource }, credentials });
 	const result = await searchModels.call(context, filter, paginationToken);
 	return { ...result, sent };
 }

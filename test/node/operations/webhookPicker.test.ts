@@ -4,15 +4,14 @@
  * comma-separated string (the parameter's value before it was a list).
  *
  * Like the model picker's test, the load-options method is called with a minimal
- * ILoadOptionsFunctions (n8n's WorkflowExecute has no path for it): getNode, getCredentials,
- * getCurrentNodeParameter, getInstanceBaseUrl and helpers.httpRequestWithAuthentication.
+ * ILoadOptionsFunctions (harness/loadOptionsContext.ts): n8n's WorkflowExecute has no path for it.
  */
-import type { ILoadOptionsFunctions, INode, INodeParameters, INodePropertyOptions } from 'n8n-workflow';
+import type { INodeParameters, INodePropertyOptions } from 'n8n-workflow';
 
 import { Mindee } from '../../../nodes/Mindee/Mindee.node';
 import { defaultModels } from '../../fake-mindee/fixtures';
 import { runMindeeNode, useFakeMindee } from '../harness';
-import { fetchWithCredential } from '../harness/fetchWithCredential';
+import { loadOptionsContext } from '../harness/loadOptionsContext';
 import { byId, credentialsOf, MODEL_WEBHOOKS, MODELS, onlyEnqueue, pdfItem, productParams } from './helpers';
 
 const fake = useFakeMindee({ processingMs: 100 }, () => ({ models: defaultModels() }));
@@ -25,30 +24,15 @@ const TRIGGER_WEBHOOK = {
 	url: `https://n8n.example.com/webhook/${TRIGGER_NODE_WEBHOOK_ID}/webhook`,
 };
 
-function loadOptionsContext(parameters: INodeParameters) {
-	const node: INode = {
-		id: 'mindee-node',
-		name: 'Mindee',
-		type: 'n8n-nodes-mindee.mindee',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters,
-		credentials: { mindeePlatformApi: { id: '1', name: 'Mindee account' } },
-	};
-	const credentials = credentialsOf(fake);
-	return {
-		getNode: () => node,
-		getCredentials: async () => credentials,
-		getCurrentNodeParameter: (name: string) => parameters[name],
-		getInstanceBaseUrl: () => INSTANCE_BASE_URL,
-		helpers: { httpRequestWithAuthentication: fetchWithCredential(credentials) },
-	} as unknown as ILoadOptionsFunctions;
-}
-
 const getModelWebhooks = new Mindee().methods.loadOptions.getModelWebhooks;
 
 async function listFor(modelId: unknown, resource = 'extraction'): Promise<INodePropertyOptions[]> {
-	return await getModelWebhooks.call(loadOptionsContext({ resource, modelId } as INodeParameters));
+	const { context } = loadOptionsContext({
+		parameters: { resource, modelId } as INodeParameters,
+		credentials: credentialsOf(fake),
+		instanceBaseUrl: INSTANCE_BASE_URL,
+	});
+	return await getModelWebhooks.call(context);
 }
 
 const queries = () => fake.requests.map((request) => request.query);
