@@ -10,8 +10,8 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { startFakeMindee } from '../fake-mindee/server';
-import type { FakeFaults, FakeMindee, RecordedRequest } from '../fake-mindee/types';
+import { isEnqueue, startFakeMindee } from '../fake-mindee/server';
+import type { FakeFaults, FakeMindee } from '../fake-mindee/types';
 import { e2eVersions, N8nInstance, nodeErrorOf, outputOf, packPackage, type N8nWorkflow } from './harness';
 import { savedExecutions, type SavedExecution } from './harness/executions';
 import { fixtureFile, MINDEE_CREDENTIAL_TYPE, MINDEE_NODE_TYPE, mindeeCredential } from './workflows/extraction';
@@ -43,13 +43,9 @@ function documents(prefix: string, count: number): Document[] {
 	}));
 }
 
-function isUpload(request: RecordedRequest): boolean {
-	return request.method === 'POST' && /\/enqueue\/?$/.test(request.path);
-}
-
 /** Uploads the fake received per document (answered or not), in the documents' order. */
 function uploadsPer(fake: FakeMindee, docs: Document[]): number[] {
-	return docs.map((document) => fake.requests.filter((request) => isUpload(request) && request.file?.filename === document.name).length);
+	return docs.map((document) => fake.requests.filter((request) => isEnqueue(request) && request.file?.filename === document.name).length);
 }
 
 function total(counts: number[]): number {

@@ -7,7 +7,7 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
 
-import { startFakeMindee } from '../fake-mindee/server';
+import { isEnqueue, startFakeMindee } from '../fake-mindee/server';
 import type { FakeMindee, RecordedRequest } from '../fake-mindee/types';
 import { e2eVersions, N8nInstance, nodeErrorOf, outputOf, packPackage } from './harness';
 import { fixtureFile, mindeeCredential } from './workflows/extraction';
@@ -26,8 +26,6 @@ const models = JSON.parse(readFileSync(path.resolve(__dirname, '../fixtures/mind
 	name: string;
 	model_type: string;
 }>;
-
-const isEnqueue = (request: RecordedRequest) => request.method === 'POST' && request.path.endsWith('/enqueue');
 
 /** The most requests of one method the fake received within any 60 s. */
 function maxPerMinute(requests: RecordedRequest[], method: string): number {

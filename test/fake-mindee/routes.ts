@@ -34,6 +34,11 @@ function matchRoute(path: string): { route: Route; method: 'GET' | 'POST' } | nu
   return null;
 }
 
+/** An upload: a POST the fake routes to enqueue (a product's, or the deprecated one), answered or not. */
+export function isEnqueue(request: Pick<RecordedRequest, 'method' | 'path'>): boolean {
+  return request.method === 'POST' && matchRoute(request.path)?.route.kind === 'enqueue';
+}
+
 function isProduct(slug: string): slug is ModelType {
   return (MODEL_TYPES as readonly string[]).includes(slug);
 }

@@ -9,7 +9,7 @@ import { FormData, request } from 'undici';
 import type { MindeeInference, MindeeJob, MindeeProblem, ModelSearchPage } from '../../nodes/Mindee/shared/types';
 import { defaultModels } from './fixtures';
 import type { DataSchema, MindeeResultField } from './types';
-import { loadFixture, startFakeMindee, type FakeMindee } from './server';
+import { isEnqueue, loadFixture, startFakeMindee, type FakeMindee } from './server';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(32, 1)]);
@@ -512,12 +512,25 @@ describe('routing and recording', () => {
       'POST /v2/products/extraction/enqueue 202',
       'GET /v2/search/models 200',
     ]);
+    expect(fake.requests.map(isEnqueue)).toEqual([true, false]);
     const [post, search] = fake.requests;
     expect(post.fields).toEqual({ model_id: MODEL.extraction, alias: 'x' });
     expect(post.file).toEqual({ filename: 'rec.pdf', size: PDF.length, sha256: createHash('sha256').update(PDF).digest('hex'), contentType: 'application/octet-stream' });
     expect(post.headers.authorization).toBe(fake.apiKey);
     expect(post.at).toEqual(expect.any(Number));
     expect(search.query).toEqual({ name: ['a', 'b'] });
+  });
+
+  it('counts as uploads (isEnqueue) the POSTs it routes to enqueue, and those only', () => {
+    const uploads = [
+      ['POST', '/v2/products/extraction/enqueue'],
+      ['POST', '/v2/products/crop/enqueue'],
+      ['POST', '/v2/inferences/enqueue'],
+      ['POST', '/v2/products/foo/enqueue'],
+      ['GET', '/v2/products/extraction/enqueue'],
+      ['POST', '/v2/search/models'],
+    ].map(([method, path]) => isEnqueue({ method, path }));
+    expect(uploads).toEqual([true, true, true, false, false, false]);
   });
 
   // 300 multipart requests are work, not a timing claim: jest's 5 s hang guard is too short for

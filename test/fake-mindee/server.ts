@@ -26,6 +26,7 @@ export * from './types';
 export { DEFAULT_API_KEY } from './state';
 export { DEFAULT_RESULT_FIXTURES, FIXTURES_DIR, loadFixture, loadFixtureText } from './fixtures';
 export { signBody } from './webhooks';
+export { isEnqueue } from './routes';
 export { sniffMime } from './fileSniffing';
 
 export async function startFakeMindee(options: FakeMindeeOptions = {}): Promise<FakeMindee> {

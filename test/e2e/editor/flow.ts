@@ -15,6 +15,7 @@ import * as path from 'path';
 import type { Page } from 'playwright-core';
 
 import { triggerProperties } from '../../../nodes/Mindee/trigger/description';
+import { isEnqueue } from '../../fake-mindee/server';
 import type { MindeeResultField, RecordedRequest } from '../../fake-mindee/types';
 import { REPO_ROOT } from '../harness';
 import { ConsoleWatch } from './consoleWatch';
@@ -410,9 +411,7 @@ export class EditorFlow {
 			await panel!.close();
 			this.fake.reset();
 			await this.canvas.executeWorkflow('Invoice fields');
-			const enqueues = this.fake.requests.filter(
-				(r) => r.method === 'POST' && /\/enqueue$/.test(r.path),
-			);
+			const enqueues = this.fake.requests.filter(isEnqueue);
 			checkEqual(enqueues.length, DEMO_INVOICES.length, 'documents sent to Mindee');
 			check(
 				enqueues.every((r) => r.fields?.model_id === DEMO_MODEL_ID),
@@ -500,7 +499,7 @@ export class EditorFlow {
 				'invoice_number and line_items__description of each item',
 			);
 			checkEqual(
-				this.fake.requests.filter((r) => r.method === 'POST' && /\/enqueue$/.test(r.path)).length,
+				this.fake.requests.filter(isEnqueue).length,
 				DEMO_INVOICES.length,
 				'documents sent to Mindee by "Execute step"',
 			);

@@ -70,8 +70,7 @@ export const describeQueue = selected ? describe : describe.skip;
 
 export const say = (line: string) => process.stdout.write(`[queue-mode] ${line}\n`);
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-export const isEnqueue = (r: RecordedRequest) =>
-	r.method === 'POST' && /\/enqueue\/?$/.test(r.path);
+export { isEnqueue } from '../../fake-mindee/server';
 export const processOf = (r: RecordedRequest) => String(r.headers[PROCESS_HEADER] ?? '(untagged)');
 
 /** Largest number of requests in any window [t, t + windowMs) (t = a request's arrival). */

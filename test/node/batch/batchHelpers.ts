@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { budgetFor, DEFAULT_RATE_LIMITS, organisationKey } from '../../../nodes/Mindee/shared/transport/rateBudget';
-import type { FakeMindee, RecordedRequest } from '../../fake-mindee/server';
+import { isEnqueue, type FakeMindee, type RecordedRequest } from '../../fake-mindee/server';
 import type { HarnessItem } from '../harness';
 
 export const EXTRACTION_MODEL_ID = 'b3274545-bb22-bb22-991e-9ca0639829a3';
@@ -72,9 +72,8 @@ export function batchParameters(options: BatchParameterOptions = {}): INodeParam
 	};
 }
 
-export function isEnqueue(request: RecordedRequest): boolean {
-	return request.method === 'POST' && /\/enqueue$/.test(request.path);
-}
+/** What the fake counts as an upload, for the batch tests. */
+export { isEnqueue };
 
 /** Accepted enqueues (HTTP 202) per document index, from the sha256 of the uploaded file. */
 export function acceptedEnqueuesPerDocument(fake: FakeMindee, documents: BatchDocument[]): number[] {
