@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 
 import { isEnqueue, startFakeMindee } from '../fake-mindee/server';
 import type { FakeFaults, FakeMindee } from '../fake-mindee/types';
-import { e2eVersions, N8nInstance, nodeErrorOf, outputOf, packPackage, type N8nWorkflow } from './harness';
+import { e2eVersions, logIn, N8nInstance, nodeErrorOf, outputOf, packPackage, setUpOwner, type N8nWorkflow } from './harness';
 import { savedExecutions, type SavedExecution } from './harness/executions';
 import { fixtureFile, MINDEE_CREDENTIAL_TYPE, MINDEE_NODE_TYPE, mindeeCredential } from './workflows/extraction';
 
@@ -226,19 +226,8 @@ describe.each(e2eVersions())('n8n %s: retries never pay twice', (version) => {
 		]);
 		await n8n.activate(retryId);
 		await n8n.start();
-		const setup = await n8n.request('POST', '/rest/owner/setup', {
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify(OWNER),
-		});
-		if (setup.status !== 200) throw new Error(`owner setup answered ${setup.status}: ${setup.body.slice(0, 500)}`);
-		const login = await n8n.request('POST', '/rest/login', {
-			headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID },
-			// n8n 2.x takes emailOrLdapLoginId; 1.x took email.
-			body: JSON.stringify({ email: OWNER.email, emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
-		});
-		const auth = (login.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).find((c) => c.startsWith('n8n-auth='));
-		if (login.status !== 200 || !auth) throw new Error(`login answered ${login.status}: ${login.body.slice(0, 500)}`);
-		cookie = auth;
+		await setUpOwner(n8n, OWNER);
+		cookie = await logIn(n8n, OWNER, BROWSER_ID);
 		await n8n.waitForWebhook(RETRY_WEBHOOK_PATH);
 	}, SETUP_TIMEOUT);
 

@@ -11,7 +11,15 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { startFakeMindee, type FakeMindee } from '../../fake-mindee/server';
-import { N8nInstance, packPackage, REPO_ROOT, type N8nWorkflow } from '../harness';
+import {
+	logIn,
+	N8nInstance,
+	packPackage,
+	REPO_ROOT,
+	setUpOwner,
+	type N8nOwner,
+	type N8nWorkflow,
+} from '../harness';
 import { pruneStaleFolders } from '../harness/processes';
 
 /**
@@ -23,7 +31,7 @@ const FOLDER_PREFIX = 'n8n-editor-';
 /** The model ids the examples ship with; both are listed by the fake server (search/models.json). */
 export const DEMO_MODEL_ID = 'b3274545-bb22-bb22-991e-9ca0639829a3';
 export const DEMO_WEBHOOK_MODEL_ID = 'afde5151-aa11-aa11-9289-fa04e50ca3b9';
-export const DEMO_OWNER = {
+export const DEMO_OWNER: N8nOwner = {
 	email: 'demo@example.com',
 	password: 'Demo-password-1',
 	firstName: 'Demo',
@@ -141,13 +149,7 @@ export async function startDemoInstance(options: DemoInstanceOptions = {}): Prom
 		if (setUp.examples) await n8n.importWorkflows(examples.map((e) => e.workflow));
 		log(`starting n8n ${version} on ${n8n.baseUrl}`);
 		await n8n.start();
-		const setup = await n8n.request('POST', '/rest/owner/setup', {
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify(DEMO_OWNER),
-		});
-		if (setup.status !== 200) {
-			throw new Error(`owner setup answered ${setup.status}: ${setup.body.slice(0, 500)}`);
-		}
+		await setUpOwner(n8n, DEMO_OWNER);
 		const instance = n8n;
 		return {
 			n8n: instance,
@@ -158,7 +160,7 @@ export async function startDemoInstance(options: DemoInstanceOptions = {}): Prom
 				if (!found) throw new Error(`no example ${file} in examples/`);
 				return found;
 			},
-			login: () => login(instance),
+			login: () => logIn(instance, DEMO_OWNER),
 			stop,
 		};
 	} catch (error) {
@@ -166,23 +168,4 @@ export async function startDemoInstance(options: DemoInstanceOptions = {}): Prom
 		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- no node here: the harness's error, after stopping n8n
 		throw error;
 	}
-}
-
-/** POST /rest/login as the demo owner; returns the session cookie (`n8n-auth=…`). */
-async function login(n8n: N8nInstance): Promise<string> {
-	const response = await n8n.request('POST', '/rest/login', {
-		headers: { 'content-type': 'application/json' },
-		// n8n 2.x takes emailOrLdapLoginId; 1.x took email. Both are sent.
-		body: JSON.stringify({
-			email: DEMO_OWNER.email,
-			emailOrLdapLoginId: DEMO_OWNER.email,
-			password: DEMO_OWNER.password,
-		}),
-	});
-	const setCookie = response.headers['set-cookie'] ?? [];
-	const auth = setCookie.map((c) => c.split(';')[0]).find((c) => c.startsWith('n8n-auth='));
-	if (response.status !== 200 || !auth) {
-		throw new Error(`login answered ${response.status}: ${response.body.slice(0, 500)}`);
-	}
-	return auth;
 }

@@ -4,3 +4,4 @@ export * from './packPackage';
 export * from './n8nInstance';
 export * from './runData';
 export * from './fakeChatModel';
+export * from './owner';
