@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { isEnqueue, startFakeMindee } from '../fake-mindee/server';
 import type { FakeFaults, FakeMindee } from '../fake-mindee/types';
 import { e2eVersions, logIn, N8nInstance, nodeErrorOf, outputOf, packPackage, setUpOwner, type N8nWorkflow } from './harness';
-import { savedExecutions, type SavedExecution } from './harness/executions';
+import { savedExecutions, waitForExecutions } from './harness/executions';
 import { fixtureFile, MINDEE_CREDENTIAL_TYPE, MINDEE_NODE_TYPE, mindeeCredential } from './workflows/extraction';
 
 const EXTRACTION_MODEL_ID = 'b3274545-bb22-bb22-991e-9ca0639829a3';
@@ -180,23 +180,6 @@ function report(version: string, label: string, counts: number[]): void {
 function freshFake(faults: FakeFaults): void {
 	fake.reset();
 	fake.configure({ faults });
-}
-
-async function waitForExecutions(
-	n8n: N8nInstance,
-	workflowId: string,
-	done: (executions: SavedExecution[]) => boolean,
-	timeoutMs = 120_000,
-): Promise<SavedExecution[]> {
-	const started = Date.now();
-	for (;;) {
-		const executions = await savedExecutions(n8n, workflowId);
-		if (done(executions)) return executions;
-		if (Date.now() - started > timeoutMs) {
-			throw new Error(`executions of ${workflowId} after ${timeoutMs} ms: ${JSON.stringify(executions)}\n${n8n.serverLogs(40)}`);
-		}
-		await new Promise((resolve) => setTimeout(resolve, 1_000));
-	}
 }
 
 describe.each(e2eVersions())('n8n %s: retries never pay twice', (version) => {

@@ -67,3 +67,27 @@ export async function savedExecutions(
 	}
 	throw new Error(`n8n ${n8n.version}: could not read ${dbPath}: ${last}`);
 }
+
+/**
+ * The saved executions of `workflowId` once `done` holds for them, read every second; after
+ * `timeoutMs`, an error with the executions seen and n8n's last log lines.
+ */
+export async function waitForExecutions(
+	n8n: N8nInstance,
+	workflowId: string,
+	done: (executions: SavedExecution[]) => boolean,
+	timeoutMs = 120_000,
+): Promise<SavedExecution[]> {
+	const started = Date.now();
+	for (;;) {
+		const executions = await savedExecutions(n8n, workflowId);
+		if (done(executions)) return executions;
+		if (Date.now() - started > timeoutMs) {
+			const seen = executions.map((e) => `${e.id} ${e.mode} ${e.status}`).join(', ') || 'none';
+			throw new Error(
+				`executions of workflow ${workflowId} after ${timeoutMs / 1000} s (saw: ${seen}):\n${n8n.serverLogs(40)}`,
+			);
+		}
+		await new Promise((resolve) => setTimeout(resolve, 1_000));
+	}
+}

@@ -7,7 +7,7 @@
 import * as path from 'path';
 
 import type { N8nInstance, N8nItem, N8nRun } from '../harness';
-import { savedExecutions } from '../harness/executions';
+import { waitForExecutions, type SavedExecution } from '../harness/executions';
 import { runCommand } from '../harness/processes';
 
 /** n8n keeps a run's data as flatted JSON: an array whose first entry is the root, strings standing for indexes. */
@@ -57,17 +57,11 @@ export function allOutputs(data: N8nRun['data'], nodeName: string): N8nItem[] {
 	return (data.resultData.runData[nodeName] ?? []).flatMap((task) => task.data?.main?.[0] ?? []);
 }
 
+/** The id of the first saved execution of `workflowId` in one of these statuses, once there is one. */
 export async function waitForExecution(n8n: N8nInstance, workflowId: string, status: string[]): Promise<string> {
-	const started = Date.now();
-	let seen = '';
-	while (Date.now() - started < 120_000) {
-		const executions = await savedExecutions(n8n, workflowId);
-		seen = executions.map((execution) => `${execution.id}:${execution.status}`).join(', ');
-		const found = executions.find((execution) => status.includes(execution.status));
-		if (found) return found.id;
-		await new Promise((resolve) => setTimeout(resolve, 1_000));
-	}
-	throw new Error(`no execution ${status.join('/')} after 120 s (saw: ${seen || 'none'}):\n${n8n.serverLogs(40)}`);
+	const isWanted = (execution: SavedExecution) => status.includes(execution.status);
+	const executions = await waitForExecutions(n8n, workflowId, (all) => all.some(isWanted));
+	return executions.find(isWanted)!.id;
 }
 
 /** n8n's form page posts multipart/form-data with one `field-<index>` per form field. */
