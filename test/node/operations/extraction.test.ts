@@ -98,6 +98,21 @@ describe('what Mindee receives', () => {
 		expect((await readBinary(item.binary!.data)).equals(PDF)).toBe(true);
 	});
 
+	it.each(['default', 'filesystem'] as const)(
+		'binary input without a file name (%s binary mode): sent as document.<extension of its type>',
+		async (binaryMode) => {
+			const result = await runMindeeNode({
+				parameters: extraction(),
+				items: [binaryItem(PDF, '', 'application/pdf')],
+				credentials: credentialsOf(fake),
+				binaryMode,
+			});
+
+			expect(result.error).toBeUndefined();
+			expect(onlyEnqueue(fake).file).toMatchObject({ filename: 'document.pdf', sha256: sha256(PDF) });
+		},
+	);
+
 	it('binary input: reads the field named in "Input Binary Field"', async () => {
 		const result = await run(extraction({ binaryPropertyName: 'invoice' }), [
 			binaryItem(PDF, 'other-name.pdf', 'application/pdf', {}, 'invoice'),

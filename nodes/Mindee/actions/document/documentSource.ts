@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { BinaryStream, FileContent, MultipartFile } from '../../shared/transport/multipart';
-import { describeUnacceptedBytes, detectAcceptedFileType } from './fileType';
+import { describeUnacceptedBytes, detectAcceptedFileType, type DetectedFileType } from './fileType';
 
 /** Mindee's limit on every plan. */
 export const MAX_FILE_BYTES = 100 * 1024 * 1024;
@@ -62,12 +62,15 @@ function checkFile(node: INode, size: number, head: Buffer, origin: string, item
 	return type;
 }
 
+/** A file sent as is; one without a name is sent as `document.<its type's extension>`. */
 function fileSource(
-	fileName: string,
-	contentType: string,
+	name: string,
+	type: DetectedFileType,
 	content: FileContent,
 	identity: string,
 ): DocumentSource {
+	const fileName = name || `document.${type.extension}`;
+	const contentType = type.mimeType;
 	return {
 		kind: 'file',
 		fileName,
@@ -85,7 +88,7 @@ function fileFromBytes(
 ): DocumentSource {
 	const type = checkFile(node, bytes.length, bytes.subarray(0, SNIFF_BYTES), origin, itemIndex);
 	const identity = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-	return fileSource(fileName || `document.${type.extension}`, type.mimeType, bytes, identity);
+	return fileSource(fileName, type, bytes, identity);
 }
 
 async function readHead(stream: BinaryStream): Promise<Buffer> {
@@ -187,8 +190,8 @@ export async function binarySource(
 	const type = checkFile(node, fileSize, head, origin, itemIndex);
 	const open = async () => await ctx.helpers.getBinaryStream(binaryId);
 	return fileSource(
-		metadata.fileName || `document.${type.extension}`,
-		type.mimeType,
+		metadata.fileName ?? '',
+		type,
 		{ size: fileSize, open },
 		`binary:${binaryId}:${fileSize}`,
 	);
