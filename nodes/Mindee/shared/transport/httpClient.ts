@@ -148,7 +148,8 @@ export class MindeeHttpClient {
 		this.uploadsStopped.abort();
 	}
 
-	private get signal(): AbortSignal | undefined {
+	/** The execution's cancel signal (load-options and hook contexts have none). */
+	get signal(): AbortSignal | undefined {
 		return 'getExecutionCancelSignal' in this.context
 			? this.context.getExecutionCancelSignal()
 			: undefined;

@@ -106,11 +106,7 @@ export class MindeeApi {
 		answerWithinMs?: number,
 	): Promise<MindeeJob> {
 		const modelId = fields.find(([name]) => name === 'model_id')?.[1];
-		const signal =
-			'getExecutionCancelSignal' in this.context
-				? this.context.getExecutionCancelSignal()
-				: undefined;
-		const leave = await uploadGateOf(this.http).enter(signal);
+		const leave = await uploadGateOf(this.http).enter(this.http.signal);
 		if (!leave) throw canceledError(this.context.getNode(), itemIndex);
 		try {
 			const multipart = buildMultipartBody(fields, file);
