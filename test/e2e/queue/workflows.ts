@@ -16,10 +16,10 @@
 import { randomUUID } from 'crypto';
 
 import type { N8nCredential, N8nWorkflow } from '../harness';
-import type { InputFile } from '../workflows/extraction';
+import { MINDEE_CREDENTIAL_TYPE, MINDEE_NODE_TYPE, type InputFile } from '../workflows/extraction';
+import { TRIGGER_NODE_TYPE, WEBHOOK_CREDENTIAL_TYPE } from '../workflows/webhook';
 
-export const MINDEE_NODE_TYPE = 'n8n-nodes-mindee.mindee';
-export const MINDEE_TRIGGER_TYPE = 'n8n-nodes-mindee.mindeeTrigger';
+export { webhookCredential } from '../workflows/webhook';
 
 export function platformCredential(args: {
 	id: string;
@@ -32,20 +32,7 @@ export function platformCredential(args: {
 	processSharePercent?: number;
 }): N8nCredential {
 	const { id, name, ...data } = args;
-	return { id, name, type: 'mindeePlatformApi', data };
-}
-
-export function webhookCredential(args: {
-	id: string;
-	name: string;
-	signingSecret: string;
-}): N8nCredential {
-	return {
-		id: args.id,
-		name: args.name,
-		type: 'mindeeWebhookApi',
-		data: { signingSecret: args.signingSecret },
-	};
+	return { id, name, type: MINDEE_CREDENTIAL_TYPE, data };
 }
 
 export const BATCH_NODES = {
@@ -181,7 +168,7 @@ export function batchWorkflow(options: {
 					},
 				},
 				credentials: {
-					mindeePlatformApi: { id: options.credential.id, name: options.credential.name },
+					[MINDEE_CREDENTIAL_TYPE]: { id: options.credential.id, name: options.credential.name },
 				},
 			},
 			setNode(
@@ -227,7 +214,7 @@ export function triggerWorkflow(options: {
 			{
 				id: 'queue-0100-trigger',
 				name: n.trigger,
-				type: MINDEE_TRIGGER_TYPE,
+				type: TRIGGER_NODE_TYPE,
 				typeVersion: 1,
 				position: [0, 0],
 				webhookId: options.webhookId,
@@ -238,7 +225,7 @@ export function triggerWorkflow(options: {
 					outputMode: 'raw',
 				},
 				credentials: {
-					mindeeWebhookApi: { id: options.credential.id, name: options.credential.name },
+					[WEBHOOK_CREDENTIAL_TYPE]: { id: options.credential.id, name: options.credential.name },
 				},
 			},
 			setNode(
