@@ -13,11 +13,9 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
 
 import { startFakeMindee, type FakeMindee } from '../test/fake-mindee/server';
+import { demoCredentials, DEMO_MODEL_ID, DEMO_OWNER, DEMO_WEBHOOK_MODEL_ID } from '../test/e2e/editor/demoInstance';
 import { ensureN8n, N8nInstance, outputOf, packPackage, REPO_ROOT, type N8nWorkflow } from '../test/e2e/harness';
 
-const DEMO_MODEL_ID = 'b3274545-bb22-bb22-991e-9ca0639829a3';
-const DEMO_WEBHOOK_MODEL_ID = 'afde5151-aa11-aa11-9289-fa04e50ca3b9';
-const DEMO_OWNER = { email: 'demo@example.com', password: 'Demo-password-1', firstName: 'Demo', lastName: 'User' };
 const STATE_DIR = path.join(REPO_ROOT, '.n8n-local');
 
 function say(message: string): void {
@@ -108,10 +106,7 @@ async function main(): Promise<void> {
 	process.on('SIGTERM', () => void stop().then(() => process.exit(0)));
 
 	await n8n.installPackage(tarball);
-	await n8n.importCredentials([
-		{ id: 'mindeeDemoCredential', name: 'Mindee (demo)', type: 'mindeePlatformApi', data: { apiKey: backend.apiKey, baseUrl: backend.baseUrl } },
-		{ id: 'mindeeDemoWebhookSecret', name: 'Mindee webhook (demo)', type: 'mindeeWebhookApi', data: { signingSecret: 'replace-with-your-signing-secret' } },
-	]);
+	await n8n.importCredentials(demoCredentials(backend));
 	const workflowIds = await n8n.importWorkflows(loadExamples(invoices, backend));
 	say(`imported ${workflowIds.length} example workflows and the "Mindee (demo)" credential`);
 

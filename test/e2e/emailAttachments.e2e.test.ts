@@ -11,6 +11,7 @@ import * as path from 'path';
 
 import { startFakeMindee } from '../fake-mindee/server';
 import type { FakeMindee } from '../fake-mindee/types';
+import { DEMO_CREDENTIAL } from './editor/demoInstance';
 import { e2eVersions, N8nInstance, nodeErrorOf, outputOf, packPackage, type N8nWorkflow } from './harness';
 import { fixtureFile, mindeeCredential, type InputFile } from './workflows/extraction';
 
@@ -18,7 +19,6 @@ const EXAMPLE = path.resolve(__dirname, '..', '..', 'examples', 'email-attachmen
 const EMAIL_NODE = 'Email Trigger (IMAP)';
 const MINDEE_NODE = 'Extract every attachment';
 const ROWS_NODE = 'Invoice rows';
-const DEMO_CREDENTIAL = { id: 'mindeeDemoCredential', name: 'Mindee (demo)' };
 const ATTACHMENTS: InputFile[] = [
 	fixtureFile('invoice.pdf', 'application/pdf'),
 	fixtureFile('receipt.png', 'image/png'),

@@ -15,6 +15,7 @@ import * as path from 'path';
 
 import { startFakeMindee } from '../fake-mindee/server';
 import type { FakeMindee } from '../fake-mindee/types';
+import { DEMO_CREDENTIAL } from './editor/demoInstance';
 import { e2eVersions, N8nInstance, packPackage, type N8nWorkflow } from './harness';
 import { FILES_DIR, mindeeCredential } from './workflows/extraction';
 import { allOutputs, multipart, savedRun, waitForExecution } from './workflows/review';
@@ -24,7 +25,6 @@ const TRIGGER = "When clicking 'Execute workflow'";
 const MINDEE_NODE = 'Extract invoices';
 const LINK_NODE = 'Link for the reviewer';
 const ROWS_NODE = 'Invoice rows';
-const DEMO_CREDENTIAL = { id: 'mindeeDemoCredential', name: 'Mindee (demo)' };
 const START_PATH = 'e2e-start-invoice-review';
 const INVOICES = ['invoice-1.pdf', 'invoice-2.pdf', 'invoice-3.pdf'];
 const DOUBTFUL = 'invoice-2.pdf';

@@ -17,10 +17,13 @@ import {
 	packPackage,
 	REPO_ROOT,
 	setUpOwner,
+	type N8nCredential,
 	type N8nOwner,
 	type N8nWorkflow,
 } from '../harness';
 import { pruneStaleFolders } from '../harness/processes';
+import { mindeeCredential } from '../workflows/extraction';
+import { webhookCredential } from '../workflows/webhook';
 
 /**
  * Our own prefix for the throw-away folders (user folder, sample invoices): `n8n-editor-<pid>-…`,
@@ -43,6 +46,20 @@ export const DEMO_WEBHOOK_CREDENTIAL = {
 	name: 'Mindee webhook (demo)',
 };
 export const DEMO_INVOICES = ['invoice-001.pdf', 'invoice-002.pdf', 'invoice-003.pdf'];
+
+/**
+ * The credentials the examples name (examples/*.json): "Mindee (demo)" on `backend`, and the
+ * webhook credential with a placeholder for the signing secret.
+ */
+export function demoCredentials(backend: { apiKey: string; baseUrl: string }): N8nCredential[] {
+	return [
+		mindeeCredential({ ...DEMO_CREDENTIAL, apiKey: backend.apiKey, baseUrl: backend.baseUrl }),
+		webhookCredential({
+			...DEMO_WEBHOOK_CREDENTIAL,
+			signingSecret: 'replace-with-your-signing-secret',
+		}),
+	];
+}
 
 export interface DemoExample {
 	/** File name in examples/, e.g. "invoice-intake.json". */
@@ -133,18 +150,7 @@ export async function startDemoInstance(options: DemoInstanceOptions = {}): Prom
 		});
 		if (tarball) await n8n.installPackage(tarball);
 		if (setUp.credentials)
-			await n8n.importCredentials([
-				{
-					...DEMO_CREDENTIAL,
-					type: 'mindeePlatformApi',
-					data: { apiKey: fake.apiKey, baseUrl: fake.url },
-				},
-				{
-					...DEMO_WEBHOOK_CREDENTIAL,
-					type: 'mindeeWebhookApi',
-					data: { signingSecret: 'replace-with-your-signing-secret' },
-				},
-			]);
+			await n8n.importCredentials(demoCredentials({ apiKey: fake.apiKey, baseUrl: fake.url }));
 		const examples = loadExamples(invoices);
 		if (setUp.examples) await n8n.importWorkflows(examples.map((e) => e.workflow));
 		log(`starting n8n ${version} on ${n8n.baseUrl}`);
