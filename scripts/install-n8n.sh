@@ -243,6 +243,7 @@ build_sqlite_aside() {
   mkdir -p "$candidate_sqlite"
   cp "$source/node_modules/sqlite3/build/Release/node_sqlite3.node" "$candidate_sqlite/"
   if [ -n "$(find "$source/node_modules/sqlite3/build" -name '*.o' -print -quit)" ]; then touch "$candidate_sqlite/compiled"; fi
+  echo "$((SECONDS - sqlite_started))" >"$candidate_sqlite/seconds"
   rm -rf "$source" "$source.log"
 }
 sqlite_started=$SECONDS
@@ -323,7 +324,7 @@ for module in "${native_modules[@]}"; do
   fi
 done
 if [ "$sqlite_from" = "$shared_sqlite" ]; then log "sqlite3: the build proven by an earlier install on this machine"; fi
-if [ "$sqlite_from" = "$candidate_sqlite" ]; then log "sqlite3: built beside npm ci (ready $((SECONDS - sqlite_started)) s after it began)"; fi
+if [ "$sqlite_from" = "$candidate_sqlite" ]; then log "sqlite3: built beside npm ci, in $(cat "$candidate_sqlite/seconds" 2>/dev/null || echo '?') s"; fi
 if [ "${#to_set_up[@]}" -gt 0 ]; then
   PATH="$(dirname "$node"):$PATH" JOBS=max npm_config_build_from_source=false \
     npm rebuild "${nodedir[@]}" "${to_set_up[@]}" --ignore-scripts=false --loglevel=error >&2
