@@ -2,6 +2,7 @@
 # Installs a real n8n into a cache folder outside the repository and prints its folder.
 # Usage: scripts/install-n8n.sh 2.41.1 | 1.123.81
 #        scripts/install-n8n.sh --which-node 2.41.1   (which Node that n8n would run on here)
+#        scripts/install-n8n.sh --lock 2.41.1 <folder> [package]   (the lock npm ci is given)
 #
 # Each tested version has a recipe in scripts/n8n-installs/<version>/ (package.json and
 # package-lock.json), installed with `npm ci`, so a package published upstream tomorrow cannot
@@ -19,9 +20,12 @@
 # load; an install is marked only after n8n itself has opened a fresh SQLite database with it.
 set -euo pipefail
 
-which_node_only=false
-if [ "${1:-}" = "--which-node" ]; then which_node_only=true; shift; fi
-version="${1:?usage: install-n8n.sh [--which-node] <n8n version>}"
+mode=install
+case "${1:-}" in
+  --which-node) mode=which-node; shift ;;
+  --lock) mode=lock; shift ;;
+esac
+version="${1:?usage: install-n8n.sh [--which-node | --lock <folder> [package]] <n8n version>}"
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 recipe="$repo/scripts/n8n-installs/$version"
 cache="${N8N_CACHE_DIR:-$HOME/.cache/n8n-nodes-mindee}"
@@ -75,7 +79,7 @@ JS
 }
 
 read -r node_kind node_detail <<<"$(choose_node)"
-if $which_node_only; then
+if [ "$mode" = which-node ]; then
   echo "$node_kind $node_detail"
   exit 0
 fi
@@ -131,6 +135,58 @@ n8n_database_problem() {
   rm -rf "$user"
 }
 
+# Writes a package-lock.json into folder $1 from the recipe's, each package with its tarball's
+# address at the registry npm is set to use: the recipe stores no addresses (it names no registry),
+# and without them npm first asks the registry about every package, one more request each. With $2,
+# only that package and what it needs, with a package.json for it.
+prepare_lock() {
+  node - "$recipe/package-lock.json" "$1" "$(npm config get registry)" "${2:-}" <<'JS'
+const fs = require('fs');
+const [lockPath, folder, registry, only] = process.argv.slice(2);
+const lock = JSON.parse(fs.readFileSync(lockPath, 'utf8'));
+if (only) {
+  // `only` and, from each package kept, each dependency where Node would find it: the nearest
+  // node_modules/<name> from the package up to the root.
+  const kept = {};
+  const pending = [`node_modules/${only}`];
+  while (pending.length > 0) {
+    const at = pending.pop();
+    if (kept[at] || !lock.packages[at]) continue;
+    const entry = (kept[at] = lock.packages[at]);
+    const optionalPeers = entry.peerDependenciesMeta ?? {};
+    const names = [
+      ...Object.keys(entry.dependencies ?? {}),
+      ...Object.keys(entry.optionalDependencies ?? {}),
+      ...Object.keys(entry.peerDependencies ?? {}).filter((name) => !optionalPeers[name]?.optional),
+    ];
+    for (const name of names) {
+      for (let base = at; ; base = base.slice(0, Math.max(0, base.lastIndexOf('/node_modules/')))) {
+        const candidate = `${base ? `${base}/` : ''}node_modules/${name}`;
+        if (lock.packages[candidate]) { pending.push(candidate); break; }
+        if (!base) break;
+      }
+    }
+  }
+  const root = { name: `${only}-build`, private: true, dependencies: { [only]: kept[`node_modules/${only}`].version } };
+  lock.name = root.name;
+  lock.packages = { '': root, ...kept };
+  fs.writeFileSync(`${folder}/package.json`, JSON.stringify(root, null, 2));
+}
+const base = registry.endsWith('/') ? registry : `${registry}/`;
+for (const [at, entry] of Object.entries(lock.packages)) {
+  if (!at || entry.resolved || entry.link || !entry.version) continue;
+  const name = entry.name ?? at.slice(at.lastIndexOf('node_modules/') + 'node_modules/'.length);
+  entry.resolved = `${base}${name}/-/${name.split('/').pop()}-${entry.version}.tgz`;
+}
+fs.writeFileSync(`${folder}/package-lock.json`, JSON.stringify(lock, null, 2));
+JS
+}
+
+if [ "$mode" = lock ]; then
+  prepare_lock "${2:?usage: install-n8n.sh --lock <n8n version> <folder> [package]}" "${3:-}"
+  exit 0
+fi
+
 # One install per version at a time, across processes: a second caller (another test process, a
 # second shell) waits here instead of wiping the folder the first one is filling.
 mkdir -p "$cache"
@@ -159,8 +215,40 @@ started=$SECONDS
 building="$target.partial"
 rm -rf "$building" "$target"
 mkdir -p "$building"
-cp "$recipe/package.json" "$recipe/package-lock.json" "$building/"
+cp "$recipe/package.json" "$building/"
+prepare_lock "$building"
 cd "$building"
+
+# sqlite3's binding uses Node-API: one build serves every Node and every recipe that pins the same
+# sqlite3. It is made once per machine, in a folder of its own and beside npm ci (where it must be
+# compiled, that takes about two minutes, which then overlap the download); an install that runs
+# at the same time (npm test installs both versions) waits for it instead of making its own. A
+# new build is a candidate until an install's checks pass with it.
+sqlite_version="$(node -p "require('$recipe/package-lock.json').packages['node_modules/sqlite3'].version")"
+shared_sqlite="$cache/native-builds/sqlite3-$sqlite_version-$(uname -s)-$(uname -m)"
+candidate_sqlite="$shared_sqlite.candidate"
+mkdir -p "$cache/native-builds"
+build_sqlite_aside() {
+  exec 8>"$shared_sqlite.lock"
+  flock 8
+  if [ -f "$shared_sqlite/node_sqlite3.node" ] || [ -f "$candidate_sqlite/node_sqlite3.node" ]; then return 0; fi
+  local source="$shared_sqlite.source"
+  rm -rf "$source" "$candidate_sqlite"
+  mkdir -p "$source"
+  prepare_lock "$source" sqlite3
+  # Its own install script: a prebuilt download where the machine has internet, else a compile.
+  (cd "$source" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error &&
+    JOBS=max npm_config_build_from_source=false npm rebuild sqlite3 --ignore-scripts=false --loglevel=error) \
+    >"$source.log" 2>&1 || return 1
+  mkdir -p "$candidate_sqlite"
+  cp "$source/node_modules/sqlite3/build/Release/node_sqlite3.node" "$candidate_sqlite/"
+  if [ -n "$(find "$source/node_modules/sqlite3/build" -name '*.o' -print -quit)" ]; then touch "$candidate_sqlite/compiled"; fi
+  echo "$((SECONDS - sqlite_started))" >"$candidate_sqlite/seconds"
+  rm -rf "$source" "$source.log"
+}
+sqlite_started=$SECONDS
+build_sqlite_aside &
+sqlite_aside=$!
 
 # npm ci, stopped when it makes no progress: npm can hang with nothing left in flight (seen on a
 # busy machine: an hour without a request or an open socket). A stalled run is started again; what
@@ -174,7 +262,7 @@ npm_ci_with_watchdog() {
     sleep 5
     size="$(stat -c %s "$out")"
     if [ "$size" = "$last_size" ]; then idle=$((idle + 5)); else idle=0; last_size="$size"; fi
-    lines="$(wc -l <"$out")"
+    lines="$(grep -c 'http fetch' "$out" || true)"
     if [ $((lines / 500)) -gt "$reported" ]; then
       reported=$((lines / 500))
       log "$((reported * 500)) registry requests so far"
@@ -198,7 +286,9 @@ for attempt in 1 2 3; do
     tail -n 20 "$building/npm-ci.log" >&2
     exit 1
   fi
-  log "npm ci attempt $attempt failed ($(tail -n 1 "$building/npm-ci.log")); trying again"
+  log "npm ci attempt $attempt failed ($(tail -n 1 "$building/npm-ci.log")); trying again with the recipe's lock as it is"
+  # A registry whose tarballs live elsewhere than npm's usual addresses: let npm ask it.
+  cp "$recipe/package-lock.json" "$building/"
 done
 
 node="$(node_of "$building")"
@@ -212,46 +302,50 @@ log "native modules ${native_modules[*]} for Node $("$node" --version) at $node:
 nodedir=()
 if [ "$node_kind" = package ]; then nodedir=(--nodedir="$(dirname "$(dirname "$node")")"); fi
 native_started=$SECONDS
-# sqlite3's binding uses Node-API: one build serves every Node and every recipe that pins the same
-# sqlite3. A machine that must compile it (no internet) does so once, not once per install (npm test
-# installs both versions side by side), and the other install waits here for it. A shared copy is
-# used only when this install's checks below pass with it; one that fails them is deleted.
-sqlite_version="$(node -p "require('./package-lock.json').packages['node_modules/sqlite3'].version")"
-shared_sqlite="$cache/native-builds/sqlite3-$sqlite_version-$(uname -s)-$(uname -m)"
-mkdir -p "$cache/native-builds"
+if ! wait "$sqlite_aside"; then
+  log "sqlite3 could not be built on its own ($(tail -n 1 "$shared_sqlite.source.log" 2>/dev/null)); building it in the install"
+fi
 exec 8>"$shared_sqlite.lock"
 flock 8
+# Where this install's sqlite3 comes from: a proven build, a candidate, or (neither) its own rebuild.
+sqlite_from=""
+for from in "$shared_sqlite" "$candidate_sqlite"; do
+  if [ -f "$from/node_sqlite3.node" ]; then sqlite_from="$from"; break; fi
+done
 to_set_up=()
+compiled=()
 for module in "${native_modules[@]}"; do
-  if [ "$module" = sqlite3 ] && [ -f "$shared_sqlite/node_sqlite3.node" ]; then
+  if [ "$module" = sqlite3 ] && [ -n "$sqlite_from" ]; then
     mkdir -p node_modules/sqlite3/build/Release
-    cp "$shared_sqlite/node_sqlite3.node" node_modules/sqlite3/build/Release/
-    log "sqlite3: the build another install made on this machine"
+    cp "$sqlite_from/node_sqlite3.node" node_modules/sqlite3/build/Release/
+    if [ -f "$sqlite_from/compiled" ]; then compiled+=(sqlite3); fi
   else
     to_set_up+=("$module")
   fi
 done
+if [ "$sqlite_from" = "$shared_sqlite" ]; then log "sqlite3: the build proven by an earlier install on this machine"; fi
+if [ "$sqlite_from" = "$candidate_sqlite" ]; then log "sqlite3: built beside npm ci, in $(cat "$candidate_sqlite/seconds" 2>/dev/null || echo '?') s"; fi
 if [ "${#to_set_up[@]}" -gt 0 ]; then
   PATH="$(dirname "$node"):$PATH" JOBS=max npm_config_build_from_source=false \
     npm rebuild "${nodedir[@]}" "${to_set_up[@]}" --ignore-scripts=false --loglevel=error >&2
 fi
-compiled=()
 for module in "${to_set_up[@]}"; do
   if [ -n "$(find "node_modules/$module/build" -name '*.o' -print -quit 2>/dev/null)" ]; then compiled+=("$module"); fi
 done
-log "native modules ready in $((SECONDS - native_started)) s (compiled here: ${compiled[*]:-none})"
+log "native modules ready $((SECONDS - native_started)) s after npm ci (compiled on this machine: ${compiled[*]:-none})"
 
 problem="$(native_modules_problem "$building")"
 [ -z "$problem" ] && problem="$(n8n_database_problem "$building")"
 if [ -n "$problem" ]; then
-  if [[ " ${to_set_up[*]} " != *" sqlite3 "* ]]; then rm -rf "$shared_sqlite"; fi
+  if [ -n "$sqlite_from" ]; then rm -rf "$sqlite_from"; fi
   log "the new install does not work: $problem"
   exit 1
 fi
-if [[ " ${to_set_up[*]} " == *" sqlite3 "* ]]; then
+# The checks passed: this install's sqlite3 is proven, for every later install.
+if [ "$sqlite_from" != "$shared_sqlite" ]; then
   mkdir -p "$shared_sqlite.partial"
   cp node_modules/sqlite3/build/Release/node_sqlite3.node "$shared_sqlite.partial/"
-  rm -rf "$shared_sqlite" && mv "$shared_sqlite.partial" "$shared_sqlite"
+  rm -rf "$shared_sqlite" "$candidate_sqlite" && mv "$shared_sqlite.partial" "$shared_sqlite"
 fi
 exec 8>&-
 

@@ -4,10 +4,12 @@
  * Which Node scripts/install-n8n.sh runs each tested n8n on: this machine's when n8n supports it,
  * else the recipe's Node package for the OS and CPU. No arm64 or macOS machine is at hand, so the
  * script is asked what such a machine would get (N8N_INSTALL_PLATFORM, N8N_INSTALL_NODE_VERSION),
- * and the recipe is checked to hold that package for every platform the script promises.
+ * and the recipe is checked to hold that package for every platform the script promises. Also the
+ * lock npm ci is given: the recipe's, with each tarball's address at the configured registry.
  */
 import { execFileSync } from 'child_process';
-import { readFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
 
 const root = join(__dirname, '..', '..');
@@ -81,4 +83,101 @@ describe('n8n 1.123.81 (engines: Node >=20.19 <= 24.x)', () => {
 			/^none n8n needs Node >=20\.19 <= 24\.x; this machine has/,
 		);
 	});
+});
+
+interface LockEntry {
+	version?: string;
+	name?: string;
+	resolved?: string;
+	integrity?: string;
+	dependencies?: Record<string, string>;
+	optionalDependencies?: Record<string, string>;
+}
+type Lock = { packages: Record<string, LockEntry> };
+
+const registry = 'http://registry.example.test/npm';
+
+/** The lock (and package.json, for one package) install-n8n.sh writes for npm ci. */
+function preparedLock(version: string, only?: string): { lock: Lock; manifest?: unknown } {
+	const folder = mkdtempSync(join(tmpdir(), 'install-n8n-lock-'));
+	try {
+		execFileSync('bash', [script, '--lock', version, folder, ...(only ? [only] : [])], {
+			env: { ...process.env, npm_config_registry: registry },
+		});
+		const read = (file: string) => JSON.parse(readFileSync(join(folder, file), 'utf8'));
+		return { lock: read('package-lock.json'), manifest: only ? read('package.json') : undefined };
+	} finally {
+		rmSync(folder, { recursive: true, force: true });
+	}
+}
+
+function recipeLock(version: string): Lock {
+	return JSON.parse(
+		readFileSync(join(root, 'scripts', 'n8n-installs', version, 'package-lock.json'), 'utf8'),
+	);
+}
+
+describe('the lock npm ci is given', () => {
+	it('is the recipe’s, each package with its tarball’s address at the registry npm uses', () => {
+		const recipe = recipeLock('2.41.1');
+		const { lock } = preparedLock('2.41.1');
+		const paths = Object.keys(recipe.packages).filter((path) => path !== '');
+		expect(Object.keys(lock.packages).filter((path) => path !== '')).toEqual(paths);
+		for (const path of paths) {
+			const entry = recipe.packages[path];
+			const name = entry.name ?? path.slice(path.lastIndexOf('node_modules/') + 13);
+			expect(entry.resolved).toBeUndefined();
+			expect(lock.packages[path]).toEqual({
+				...entry,
+				resolved: `${registry}/${name}/-/${name.split('/').pop()}-${entry.version}.tgz`,
+			});
+		}
+		expect(lock.packages['node_modules/@n8n/client-oauth2']?.resolved).toMatch(
+			/^http:\/\/registry\.example\.test\/npm\/@n8n\/client-oauth2\/-\/client-oauth2-[\d.]+\.tgz$/,
+		);
+	});
+
+	it.each(['2.41.1', '1.123.81'])(
+		'for sqlite3 alone (n8n %s): sqlite3 at the recipe’s version and all it needs, where Node finds it',
+		(version) => {
+			const recipe = recipeLock(version);
+			const { lock, manifest } = preparedLock(version, 'sqlite3');
+			const sqlite3 = recipe.packages['node_modules/sqlite3'].version;
+			expect(manifest).toEqual({ name: 'sqlite3-build', private: true, dependencies: { sqlite3 } });
+			expect(lock.packages['']).toEqual(manifest);
+			const kept = Object.keys(lock.packages).filter((path) => path !== '');
+			expect(kept).toEqual(
+				expect.arrayContaining([
+					'node_modules/sqlite3',
+					'node_modules/node-addon-api',
+					'node_modules/bindings',
+				]),
+			);
+			expect(kept.length).toBeLessThan(Object.keys(recipe.packages).length / 5);
+			for (const path of kept) {
+				expect(lock.packages[path]).toEqual({
+					...recipe.packages[path],
+					resolved: expect.stringMatching(/^http:/),
+				});
+				const entry = lock.packages[path];
+				for (const name of Object.keys({ ...entry.dependencies, ...entry.optionalDependencies })) {
+					const lookup: string[] = [];
+					for (
+						let base = path;
+						;
+						base = base.slice(0, Math.max(0, base.lastIndexOf('/node_modules/')))
+					) {
+						lookup.push(`${base ? `${base}/` : ''}node_modules/${name}`);
+						if (!base) break;
+					}
+					const inRecipe = lookup.find((candidate) => recipe.packages[candidate]);
+					if (inRecipe)
+						expect({
+							from: path,
+							found: lookup.find((candidate) => lock.packages[candidate]),
+						}).toEqual({ from: path, found: inRecipe });
+				}
+			}
+		},
+	);
 });
