@@ -27,6 +27,8 @@ interface CredentialStore {
 	id: string;
 	secret: string;
 	reads: number;
+	/** When set, a read returns the secret as it was when the read began, once this settles. */
+	gate?: Promise<void>;
 }
 
 function context(rawBody: Buffer, signature: string | undefined, parameters: IDataObject = {}, credential?: CredentialStore) {
@@ -54,7 +56,9 @@ function context(rawBody: Buffer, signature: string | undefined, parameters: IDa
 		getCredentials: async () => {
 			if (!credential) return { signingSecret: SECRET };
 			credential.reads++;
-			return { signingSecret: credential.secret };
+			const secret = credential.secret;
+			if (credential.gate) await credential.gate;
+			return { signingSecret: secret };
 		},
 		helpers: { returnJsonArray: (items: IDataObject[]) => items.map((json) => ({ json })) },
 	} as unknown as IWebhookFunctions;
@@ -89,6 +93,55 @@ describe('the Signing Secret, read once a minute per credential', () => {
 		expect((await trigger.webhook.call(ctx)).workflowData).toBeDefined();
 		expect(sent.status).toBeUndefined();
 		expect(credential.reads).toBe(2);
+	});
+
+	it('reads the credential once for a burst that arrives before anything is kept', async () => {
+		const credential = { id: 'cred-4', secret: SECRET, reads: 0 };
+		const signature = computeSignature(SECRET, resultBody);
+		const burst = Array.from({ length: 50 }, () => context(resultBody, signature, {}, credential));
+		const answers = await Promise.all(burst.map(({ ctx }) => trigger.webhook.call(ctx)));
+		expect(answers.every((answer) => answer.workflowData !== undefined)).toBe(true);
+		expect(burst.every(({ sent }) => sent.status === undefined)).toBe(true);
+		expect(credential.reads).toBe(1);
+	});
+
+	it('reads a changed secret once for a burst signed with it, and refuses the wrong ones after one more read', async () => {
+		const credential = { id: 'cred-5', secret: SECRET, reads: 0 };
+		await trigger.webhook.call(context(resultBody, computeSignature(SECRET, resultBody), {}, credential).ctx);
+		credential.secret = 'the-new-signing-secret';
+		const good = Array.from({ length: 20 }, () =>
+			context(resultBody, computeSignature('the-new-signing-secret', resultBody), {}, credential),
+		);
+		const bad = Array.from({ length: 5 }, () =>
+			context(resultBody, computeSignature('not-the-secret', resultBody), {}, credential),
+		);
+		await Promise.all([...good, ...bad].map(({ ctx }) => trigger.webhook.call(ctx)));
+		expect(good.every(({ sent }) => sent.status === undefined)).toBe(true);
+		expect(bad.every(({ sent }) => sent.status === 401)).toBe(true);
+		// The burst's first delivery began the read that all share; the wrong ones arrived after it
+		// began, so they are refused only after one more (begun once it ended), which they share too.
+		expect(credential.reads).toBe(3);
+	});
+
+	it('refuses a delivery only after a read that began after it arrived', async () => {
+		const credential: CredentialStore = { id: 'cred-6', secret: SECRET, reads: 0 };
+		await trigger.webhook.call(context(resultBody, computeSignature(SECRET, resultBody), {}, credential).ctx);
+		// A wrongly signed delivery starts a read that is slow to answer…
+		let open!: () => void;
+		credential.gate = new Promise((resolve) => (open = resolve));
+		const wrong = context(resultBody, computeSignature('not-the-secret', resultBody), {}, credential);
+		const wrongAnswer = trigger.webhook.call(wrong.ctx);
+		// …the secret changes meanwhile, and a delivery signed with the new one arrives: the read in
+		// flight began before the change, so it cannot refuse this one; a second read accepts it.
+		credential.secret = 'the-new-signing-secret';
+		const changed = context(resultBody, computeSignature('the-new-signing-secret', resultBody), {}, credential);
+		const changedAnswer = trigger.webhook.call(changed.ctx);
+		open();
+		expect(await wrongAnswer).toEqual({ noWebhookResponse: true });
+		expect(wrong.sent.status).toBe(401);
+		expect((await changedAnswer).workflowData).toBeDefined();
+		expect(changed.sent.status).toBeUndefined();
+		expect(credential.reads).toBe(3);
 	});
 
 	it('refuses an unsigned or malformed signature without reading the credential', async () => {
