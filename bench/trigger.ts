@@ -103,6 +103,13 @@ async function measure(version: string, tarball: string, rounds: number) {
 		// The executions are what is measured beside the answers; no need to keep them.
 		env: {
 			EXECUTIONS_DATA_PRUNE: 'true',
+			// BENCH_PROFILE_DIR: a CPU profile of n8n's main thread (bench/cpuProfile.js).
+			...(process.env.BENCH_PROFILE_DIR
+				? {
+						NODE_OPTIONS: `--require ${path.join(__dirname, 'cpuProfile.js')}`,
+						BENCH_PROFILE_DIR: path.resolve(process.env.BENCH_PROFILE_DIR),
+					}
+				: {}),
 			...(process.env.BENCH_N8N_NODE_OPTIONS
 				? { NODE_OPTIONS: process.env.BENCH_N8N_NODE_OPTIONS }
 				: {}),
