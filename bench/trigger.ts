@@ -6,9 +6,11 @@
  *   npm run bench:trigger -- --versions 2.41.1 --rounds 5
  *
  * For each n8n version: a real n8n from the install cache (test/e2e/harness) with the packed
- * package installed, three active workflows, each its trigger alone: n8n's Webhook node (POST,
- * Header Auth credential), the Mindee Webhook Trigger (Signature Check on), and the trigger with the
- * check off (information). Then, alternately, bursts of 50 requests at once to each (a Mindee
+ * package installed, five active workflows, each its trigger alone: n8n's Webhook node (POST,
+ * Header Auth credential), the Mindee Webhook Trigger (Signature Check on) at the version the editor
+ * adds, and for information the trigger with the check off, n8n's Webhook node at typeVersion 1 and
+ * the trigger at typeVersion 1 (workflows saved before 1.1; n8n 2.x evaluates an expression for
+ * every request to a webhook node at typeVersion 1). Then, alternately, bursts of 50 requests at once to each (a Mindee
  * result of about 4 kB, signed over its bytes for the trigger), and 20 requests one after another:
  * medians over the rounds, and the ratio of the trigger's to the Webhook node's in the same run.
  * Goal: the trigger's burst ≤ 1.2 × the Webhook node's. Every answer must be 200; a request without
@@ -20,6 +22,8 @@ import * as path from 'path';
 import { Agent, request } from 'undici';
 
 import { ALL_N8N_VERSIONS, N8nInstance, packPackage } from '../test/e2e/harness';
+// The trigger's version as the editor adds it (a unit test pins it to the node's defaultVersion).
+import { TRIGGER_VERSION } from '../test/e2e/workflows/webhook';
 
 const BURST = 50;
 const SEQUENTIAL = 20;
@@ -99,6 +103,13 @@ async function measure(version: string, tarball: string, rounds: number) {
 		// The executions are what is measured beside the answers; no need to keep them.
 		env: {
 			EXECUTIONS_DATA_PRUNE: 'true',
+			// BENCH_PROFILE_DIR: a CPU profile of n8n's main thread (bench/cpuProfile.js).
+			...(process.env.BENCH_PROFILE_DIR
+				? {
+						NODE_OPTIONS: `--require ${path.join(__dirname, 'cpuProfile.js')}`,
+						BENCH_PROFILE_DIR: path.resolve(process.env.BENCH_PROFILE_DIR),
+					}
+				: {}),
 			...(process.env.BENCH_N8N_NODE_OPTIONS
 				? { NODE_OPTIONS: process.env.BENCH_N8N_NODE_OPTIONS }
 				: {}),
@@ -124,6 +135,7 @@ async function measure(version: string, tarball: string, rounds: number) {
 			verify: randomUUID(),
 			off: randomUUID(),
 			webhookV1: randomUUID(),
+			verifyV1: randomUUID(),
 		};
 		const workflows = [
 			{
@@ -170,18 +182,23 @@ async function measure(version: string, tarball: string, rounds: number) {
 					},
 				],
 			},
-			...(['verify', 'off'] as const).map((check) => ({
+			...(['verify', 'off', 'verifyV1'] as const).map((check) => ({
 				name: `bench: Mindee Webhook Trigger, Signature Check ${check}`,
 				nodes: [
 					{
 						id: `bench-mindee-trigger-${check}`,
 						name: 'Mindee Webhook Trigger',
 						type: 'n8n-nodes-mindee.mindeeTrigger',
-						typeVersion: 1,
+						// What the editor adds today; verifyV1: as saved before version 1.1 existed.
+						typeVersion: check === 'verifyV1' ? 1 : TRIGGER_VERSION,
 						position: [0, 0],
 						webhookId: ids[check],
-						parameters: { signatureCheck: check, checkRegistration: false, allowInsecureUrl: true },
-						credentials: check === 'verify' ? { mindeeWebhookApi: signingCredential } : {},
+						parameters: {
+							signatureCheck: check === 'off' ? 'off' : 'verify',
+							checkRegistration: false,
+							allowInsecureUrl: true,
+						},
+						credentials: check === 'off' ? {} : { mindeeWebhookApi: signingCredential },
 					},
 				],
 			})),
@@ -206,6 +223,11 @@ async function measure(version: string, tarball: string, rounds: number) {
 				label: 'Webhook node v1',
 				webhookId: ids.webhookV1,
 				headers: { 'x-bench-auth': headerValue },
+			},
+			{
+				label: 'Mindee trigger v1',
+				webhookId: ids.verifyV1,
+				headers: { 'x-signature': signature },
 			},
 		];
 		const base = n8n.baseUrl;

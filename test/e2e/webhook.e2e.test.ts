@@ -189,6 +189,8 @@ describe.each(e2eVersions())('n8n %s: Mindee Webhook Trigger', (version) => {
 					webhookId: HOOK.httpAllowed,
 					webhookCredential: WEBHOOK_CREDENTIAL,
 					parameters: { checkRegistration: false, allowInsecureUrl: true },
+					// As saved before version 1.1 existed: such workflows keep working.
+					typeVersion: 1,
 				}),
 			]);
 			await n8n.activate(refusedId);

@@ -11,6 +11,7 @@ import { MindeeTrigger } from '../../nodes/Mindee/MindeeTrigger.node';
 import { computeSignature } from '../../nodes/Mindee/trigger/delivery';
 import { forgetSigningSecrets } from '../../nodes/Mindee/trigger/signingSecrets';
 import { madeUpSecret } from '../madeUpSecret';
+import { TRIGGER_VERSION } from '../e2e/workflows/webhook';
 
 const fixtures = join(__dirname, '../fixtures/mindee-v2');
 const SECRET = madeUpSecret('test-signing-secret-', '0123456789');
@@ -27,6 +28,8 @@ interface CredentialStore {
 	id: string;
 	secret: string;
 	reads: number;
+	/** When set, a read returns the secret as it was when the read began, once this settles. */
+	gate?: Promise<void>;
 }
 
 function context(rawBody: Buffer, signature: string | undefined, parameters: IDataObject = {}, credential?: CredentialStore) {
@@ -54,7 +57,9 @@ function context(rawBody: Buffer, signature: string | undefined, parameters: IDa
 		getCredentials: async () => {
 			if (!credential) return { signingSecret: SECRET };
 			credential.reads++;
-			return { signingSecret: credential.secret };
+			const secret = credential.secret;
+			if (credential.gate) await credential.gate;
+			return { signingSecret: secret };
 		},
 		helpers: { returnJsonArray: (items: IDataObject[]) => items.map((json) => ({ json })) },
 	} as unknown as IWebhookFunctions;
@@ -62,6 +67,13 @@ function context(rawBody: Buffer, signature: string | undefined, parameters: IDa
 }
 
 const trigger = new MindeeTrigger();
+
+it('is added at version 1.1 (what the tests and the bench use), and loads workflows saved at 1', () => {
+	// n8n 2.x evaluates an expression in an isolate for every request to a webhook node at
+	// typeVersion 1; 1.1 is the same node without that cost.
+	expect(trigger.description.version).toEqual([1, 1.1]);
+	expect(trigger.description.defaultVersion).toBe(TRIGGER_VERSION);
+});
 
 beforeEach(() => forgetSigningSecrets());
 
@@ -89,6 +101,55 @@ describe('the Signing Secret, read once a minute per credential', () => {
 		expect((await trigger.webhook.call(ctx)).workflowData).toBeDefined();
 		expect(sent.status).toBeUndefined();
 		expect(credential.reads).toBe(2);
+	});
+
+	it('reads the credential once for a burst that arrives before anything is kept', async () => {
+		const credential = { id: 'cred-4', secret: SECRET, reads: 0 };
+		const signature = computeSignature(SECRET, resultBody);
+		const burst = Array.from({ length: 50 }, () => context(resultBody, signature, {}, credential));
+		const answers = await Promise.all(burst.map(({ ctx }) => trigger.webhook.call(ctx)));
+		expect(answers.every((answer) => answer.workflowData !== undefined)).toBe(true);
+		expect(burst.every(({ sent }) => sent.status === undefined)).toBe(true);
+		expect(credential.reads).toBe(1);
+	});
+
+	it('reads a changed secret once for a burst signed with it, and refuses the wrong ones after one more read', async () => {
+		const credential = { id: 'cred-5', secret: SECRET, reads: 0 };
+		await trigger.webhook.call(context(resultBody, computeSignature(SECRET, resultBody), {}, credential).ctx);
+		credential.secret = 'the-new-signing-secret';
+		const good = Array.from({ length: 20 }, () =>
+			context(resultBody, computeSignature('the-new-signing-secret', resultBody), {}, credential),
+		);
+		const bad = Array.from({ length: 5 }, () =>
+			context(resultBody, computeSignature('not-the-secret', resultBody), {}, credential),
+		);
+		await Promise.all([...good, ...bad].map(({ ctx }) => trigger.webhook.call(ctx)));
+		expect(good.every(({ sent }) => sent.status === undefined)).toBe(true);
+		expect(bad.every(({ sent }) => sent.status === 401)).toBe(true);
+		// The burst's first delivery began the read that all share; the wrong ones arrived after it
+		// began, so they are refused only after one more (begun once it ended), which they share too.
+		expect(credential.reads).toBe(3);
+	});
+
+	it('refuses a delivery only after a read that began after it arrived', async () => {
+		const credential: CredentialStore = { id: 'cred-6', secret: SECRET, reads: 0 };
+		await trigger.webhook.call(context(resultBody, computeSignature(SECRET, resultBody), {}, credential).ctx);
+		// A wrongly signed delivery starts a read that is slow to answer…
+		let open!: () => void;
+		credential.gate = new Promise((resolve) => (open = resolve));
+		const wrong = context(resultBody, computeSignature('not-the-secret', resultBody), {}, credential);
+		const wrongAnswer = trigger.webhook.call(wrong.ctx);
+		// …the secret changes meanwhile, and a delivery signed with the new one arrives: the read in
+		// flight began before the change, so it cannot refuse this one; a second read accepts it.
+		credential.secret = 'the-new-signing-secret';
+		const changed = context(resultBody, computeSignature('the-new-signing-secret', resultBody), {}, credential);
+		const changedAnswer = trigger.webhook.call(changed.ctx);
+		open();
+		expect(await wrongAnswer).toEqual({ noWebhookResponse: true });
+		expect(wrong.sent.status).toBe(401);
+		expect((await changedAnswer).workflowData).toBeDefined();
+		expect(changed.sent.status).toBeUndefined();
+		expect(credential.reads).toBe(3);
 	});
 
 	it('refuses an unsigned or malformed signature without reading the credential', async () => {

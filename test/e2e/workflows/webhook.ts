@@ -15,6 +15,8 @@ import { extractionWorkflow, type InputFile, MINDEE_CREDENTIAL_TYPE } from './ex
 
 export const TRIGGER_NODE_TYPE = 'n8n-nodes-mindee.mindeeTrigger';
 export const WEBHOOK_CREDENTIAL_TYPE = 'mindeeWebhookApi';
+/** The trigger's version as the editor adds it (MindeeTrigger.node.ts `defaultVersion`). */
+export const TRIGGER_VERSION = 1.1;
 /** The trigger's one webhook path (MindeeTrigger.node.ts `webhooks[0].path`). */
 export const TRIGGER_WEBHOOK_PATH = 'webhook';
 
@@ -56,6 +58,8 @@ export interface TriggerWorkflowOptions {
 	platformCredential?: CredentialRef;
 	/** Trigger parameters (signatureCheck, checkRegistration, allowInsecureUrl, outputMode, filters…). */
 	parameters?: Record<string, unknown>;
+	/** The trigger's typeVersion: TRIGGER_VERSION unless given (1: as saved before 1.1 existed). */
+	typeVersion?: number;
 }
 
 function sinkNode(args: {
@@ -99,7 +103,7 @@ export function triggerWorkflow(options: TriggerWorkflowOptions): N8nWorkflow {
 			id: 'e2e-hook-0000-trigger',
 			name: trigger,
 			type: TRIGGER_NODE_TYPE,
-			typeVersion: 1,
+			typeVersion: options.typeVersion ?? TRIGGER_VERSION,
 			position: [0, 0],
 			webhookId: options.webhookId,
 			parameters: { ...options.parameters },
