@@ -278,5 +278,8 @@ describe('nextChangeAt', () => {
 		const checked = waiting({ curve, lastProcessingAgeMs: 12_000, notBefore: 13_000 });
 		expect(nextChangeAt(checked, 21_000, 10_000)).toBe(21_000);
 		expect(nextChangeAt(checked, 14_000, 10_000)).toBe(20_000);
+		// Half the similar jobs done at 3 s, all at 3.01 s: at 3 s it would wait half a gap, but the
+		// chance reaches certainty sooner.
+		expect(nextChangeAt(waiting({ curve: survivalCurve([3_000, 3_010], []) }), 3_000, 1_000)).toBe(3_010);
 	});
 });

@@ -66,8 +66,8 @@ export function survivalCurve(
 	return { agesMs, stillProcessing };
 }
 
-/** Share of similar jobs still processing at `ageMs`. */
-function stillProcessingAt(curve: SurvivalCurve, ageMs: number): number {
+/** How many of the ages at which a similar job finished are at or below `ageMs`. */
+function finishedBy(curve: SurvivalCurve, ageMs: number): number {
 	let low = 0;
 	let high = curve.agesMs.length;
 	while (low < high) {
@@ -75,7 +75,13 @@ function stillProcessingAt(curve: SurvivalCurve, ageMs: number): number {
 		if (curve.agesMs[middle] <= ageMs) low = middle + 1;
 		else high = middle;
 	}
-	return low === 0 ? 1 : curve.stillProcessing[low - 1];
+	return low;
+}
+
+/** Share of similar jobs still processing at `ageMs`. */
+function stillProcessingAt(curve: SurvivalCurve, ageMs: number): number {
+	const finished = finishedBy(curve, ageMs);
+	return finished === 0 ? 1 : curve.stillProcessing[finished - 1];
 }
 
 export interface WaitingJob {
@@ -170,20 +176,19 @@ export function dueJobs<T extends WaitingJob>(jobs: Iterable<T>, now: number, ga
 
 /**
  * The next time a job may become due by itself (the end of its wait, the Initial Delay, the age at
- * which a similar job finished): when to decide again if no answer brings news first. Infinity
- * when only news can (a job standing by, a check on its way).
+ * which a similar job finished, the end of its gap): when to decide again if no answer brings news
+ * first. Infinity when only news can (a job standing by, a check on its way).
  */
 export function nextChangeAt(job: WaitingJob, now: number, gapMs: number): number {
 	if (job.checking || job.standsBy) return Infinity;
 	const at = Math.max(job.notBefore, now, isBlind(job) ? lookedAtMs(job) : 0);
 	const chance = readyChance(job, at);
-	if (chance > 0) {
-		if (isBlind(job) || chance >= 1) return at;
-		return Math.max(at, lookedAtMs(job) + gapMs * (1 - chance));
-	}
-	const ageMs = at - job.startedAt;
-	const next = job.curve.agesMs.find((age) => age > ageMs);
-	return next === undefined ? Infinity : job.startedAt + next;
+	if (chance > 0 && (isBlind(job) || chance >= 1)) return at;
+	// The next age at which a similar job finished raises the chance, and so shortens the wait.
+	const nextAge = job.curve.agesMs[finishedBy(job.curve, at - job.startedAt)];
+	const chanceRisesAt = nextAge === undefined ? Infinity : job.startedAt + nextAge;
+	if (chance <= 0) return chanceRisesAt;
+	return Math.min(Math.max(at, lookedAtMs(job) + gapMs * (1 - chance)), chanceRisesAt);
 }
 
 export interface GetBudgetView {
