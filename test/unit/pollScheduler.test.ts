@@ -3,10 +3,11 @@ import type { INode } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import {
-	affordableChecksPerSecond,
 	checkGapMs,
+	checksRoomNow,
+	dueJobs,
 	nextChangeAt,
-	rankJobs,
+	plannedGapMs,
 	readyChance,
 	survivalCurve,
 	type PollingSettings,
@@ -92,7 +93,7 @@ describe('checkGapMs', () => {
 	});
 });
 
-describe('rankJobs', () => {
+describe('dueJobs', () => {
 	it('puts the jobs most likely done first, the oldest first among equals, and skips those not due', () => {
 		const curve = survivalCurve([10_000, 20_000, 30_000], []);
 		const now = 100_000;
@@ -105,32 +106,53 @@ describe('rankJobs', () => {
 			...waiting({ curve, startedAt: now - 35_000, lastProcessingAgeMs: 34_500, notBefore: now + 500 }),
 			name: 'checked half a second ago',
 		};
-		const ranked = rankJobs([tooYoung, youngerBlind, maybe, justChecked, olderBlind, likely], now);
-		expect(ranked.due.map((job) => job.name)).toEqual([
+		const due = dueJobs([tooYoung, youngerBlind, maybe, justChecked, olderBlind, likely], now, 1_000);
+		expect(due.map((job) => job.name)).toEqual([
 			'all similar done by its age',
 			'a third done by its age',
 			'no history, older',
 			'no history, younger',
 		]);
-		// The job checked a moment ago is not due, but it may be done and will want its result.
-		expect(ranked.maybeDone).toBe(5);
+	});
+
+	it('with a longer gap, waits it out for a job unlikely done, not for one likely done', () => {
+		const curve = survivalCurve([10_000, 20_000, 30_000, 40_000], []);
+		// Checked at 20 s, now 22 s: none of the similar jobs still processing at 20 s finished since.
+		const unlikely = waiting({ curve, lastProcessingAgeMs: 20_000, notBefore: 21_000 });
+		expect(dueJobs([unlikely], 22_000, 4_000)).toEqual([]);
+		// At 31 s, half of them had: due once half the gap has passed since its check.
+		expect(dueJobs([unlikely], 31_000, 30_000)).toEqual([]);
+		expect(dueJobs([unlikely], 31_000, 20_000)).toEqual([unlikely]);
+		// At 41 s all of them had: due at once, whatever the gap.
+		expect(dueJobs([unlikely], 41_000, 60_000)).toEqual([unlikely]);
 	});
 });
 
-describe('affordableChecksPerSecond', () => {
-	const window = { limit: 1_200, windowMs: 61_000 };
+describe('plannedGapMs', () => {
+	const windowMs = 61_000;
+	const horizonMs = windowMs / 4;
+	const budget = (counted: number) => ({ limit: 1_200, windowMs, countedAt: () => counted });
+	// What 300 finished jobs took: 14 to 26 s, evenly.
+	const curve = survivalCurve(Array.from({ length: 300 }, (_, index) => 14_000 + index * 40), []);
+	const batch = (count: number) => Array.from({ length: count }, () => waiting({ curve, startedAt: 0 }));
 
-	it('affords far more than the jobs due while the budget is unused, nothing once it is spent', () => {
-		expect(affordableChecksPerSecond({ ...window, stillCounted: 0 }, 10)).toBeGreaterThan(100);
-		expect(affordableChecksPerSecond({ ...window, stillCounted: 1_200 }, 10)).toBe(0);
+	it('is Mindee\'s second while the budget has room, or while no job may be done yet', () => {
+		expect(plannedGapMs(batch(20), 14_000, budget(0))).toBe(1_000);
+		expect(plannedGapMs(batch(200), 10_000, budget(0))).toBe(1_000);
 	});
 
-	it('keeps room for the results of the jobs that may be done', () => {
-		const few = affordableChecksPerSecond({ ...window, stillCounted: 600 }, 10);
-		const many = affordableChecksPerSecond({ ...window, stillCounted: 600 }, 200);
-		expect(many).toBeLessThan(few);
-		// Never all of it: a small budget with many jobs still gets checks through.
-		expect(affordableChecksPerSecond({ limit: 5, windowMs: 3_000, stillCounted: 0 }, 10)).toBeGreaterThan(0);
+	it('shares among the jobs that may be done the checks a second the budget affords', () => {
+		// 95 % of 1,200 less a result fetch for each of the 200, spread over a quarter of the window.
+		const gapMs = plannedGapMs(batch(200), 14_000, budget(0));
+		expect(gapMs).toBeCloseTo((200 * horizonMs) / (1_140 - 200));
+		// Less left of the window: a longer gap; nothing left: a check a window.
+		expect(plannedGapMs(batch(200), 14_000, budget(600))).toBeGreaterThan(2 * gapMs);
+		expect(plannedGapMs(batch(200), 14_000, budget(1_200))).toBe(windowMs);
+	});
+
+	it('lets checks go now as far as the window has room, less what is kept for other reads', () => {
+		expect(checksRoomNow(budget(0), 0)).toBe(1_140);
+		expect(checksRoomNow(budget(1_150), 0)).toBe(0);
 	});
 });
 
@@ -238,15 +260,26 @@ describe('PollScheduler', () => {
 
 describe('nextChangeAt', () => {
 	it('waits for news, not for a timer, when only another job\'s answer can change a job\'s chance', () => {
-		expect(nextChangeAt(waiting({ standsBy: true }), 10_000)).toBe(Infinity);
-		expect(nextChangeAt(waiting({ checking: true }), 10_000)).toBe(Infinity);
+		expect(nextChangeAt(waiting({ standsBy: true }), 10_000, 1_000)).toBe(Infinity);
+		expect(nextChangeAt(waiting({ checking: true }), 10_000, 1_000)).toBe(Infinity);
 	});
 
 	it('wakes at the Initial Delay, at the end of the wait since the last check, or at the next age a similar job finished', () => {
-		expect(nextChangeAt(waiting({ startedAt: 1_000 }), 1_500)).toBe(3_000);
-		expect(nextChangeAt(waiting({ lastProcessingAgeMs: 4_000, notBefore: 5_500 }), 5_000)).toBe(5_500);
+		expect(nextChangeAt(waiting({ startedAt: 1_000 }), 1_500, 1_000)).toBe(3_000);
+		expect(nextChangeAt(waiting({ lastProcessingAgeMs: 4_000, notBefore: 5_500 }), 5_000, 1_000)).toBe(5_500);
 		const curve = survivalCurve([10_000, 20_000], []);
 		// Found processing at 12 s: nothing can change before a similar job's 20 s.
-		expect(nextChangeAt(waiting({ curve, lastProcessingAgeMs: 12_000, notBefore: 13_000 }), 14_000)).toBe(20_000);
+		expect(nextChangeAt(waiting({ curve, lastProcessingAgeMs: 12_000, notBefore: 13_000 }), 14_000, 1_000)).toBe(20_000);
+	});
+
+	it('with a longer gap, wakes when the gap, shortened by the chance the job is done, is over', () => {
+		const curve = survivalCurve([10_000, 20_000, 30_000], []);
+		// Checked at 12 s; at 21 s half the similar jobs still processing then are done: half of 10 s.
+		const checked = waiting({ curve, lastProcessingAgeMs: 12_000, notBefore: 13_000 });
+		expect(nextChangeAt(checked, 21_000, 10_000)).toBe(21_000);
+		expect(nextChangeAt(checked, 14_000, 10_000)).toBe(20_000);
+		// Half the similar jobs done at 3 s, all at 3.01 s: at 3 s it would wait half a gap, but the
+		// chance reaches certainty sooner.
+		expect(nextChangeAt(waiting({ curve: survivalCurve([3_000, 3_010], []) }), 3_000, 1_000)).toBe(3_010);
 	});
 });

@@ -106,6 +106,10 @@ describe('decideRetry', () => {
 
 	it('retries reads on server and network errors, a bounded number of times', () => {
 		expect(decideRetry('GET', { kind: 'status', status: 502 }, 1).retry).toBe(true);
+		// A read goes again sooner than an upload: a quarter of the step.
+		expect(decideRetry('GET', { kind: 'status', status: 502 }, 1, () => 1).delayMs).toBe(250);
+		expect(decideRetry('GET', { kind: 'network', code: 'ECONNRESET' }, 2, () => 1).delayMs).toBe(500);
+		expect(decideRetry('POST', { kind: 'status', status: 503 }, 1, () => 1).delayMs).toBe(1000);
 		expect(decideRetry('GET', { kind: 'network', code: 'ECONNRESET' }, 1).retry).toBe(true);
 		expect(decideRetry('GET', { kind: 'status', status: 502 }, 6).retry).toBe(false);
 		expect(decideRetry('GET', { kind: 'status', status: 404 }, 1).retry).toBe(false);

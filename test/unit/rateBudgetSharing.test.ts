@@ -202,6 +202,38 @@ describe('SlidingWindowLimiter: the level learned from 429s', () => {
 		expect(limiter.level()).toBe(7);
 	});
 
+	it('refused with little of its level used (alone, against a shorter window), probes again once Retry-After is over, later after each refused probe', async () => {
+		const limiter = new SlidingWindowLimiter(200, 61_000, true);
+		const still = (pending: Promise<unknown>) =>
+			Promise.race([pending, Promise.resolve('waiting')]);
+		for (let i = 0; i < 2; i++) limiter.settle((await limiter.acquire(i)) as number);
+		limiter.refuse((await limiter.acquire(2)) as number, Date.now(), 1_000);
+		expect(limiter.level()).toBe(1);
+		// The refused upload again: beyond the level, so a probe, held for the second Mindee asked.
+		const retry = limiter.acquire(2);
+		await jest.advanceTimersByTimeAsync(900);
+		await expect(still(retry)).resolves.toBe('waiting');
+		await jest.advanceTimersByTimeAsync(200);
+		limiter.settle((await retry) as number);
+		expect(limiter.level()).toBe(2);
+		// Taken: the next probe follows at once, without waiting for the window.
+		const next = limiter.acquire(3);
+		await jest.advanceTimersByTimeAsync(10);
+		await expect(still(next)).resolves.toEqual(expect.any(Number));
+		// A probe refused with Retry-After: the next one after it, then after twice it.
+		limiter.refuse((await next) as number, Date.now(), 1_000);
+		const third = limiter.acquire(4);
+		await jest.advanceTimersByTimeAsync(900);
+		await expect(still(third)).resolves.toBe('waiting');
+		await jest.advanceTimersByTimeAsync(200);
+		limiter.refuse((await third) as number, Date.now(), 1_000);
+		const fourth = limiter.acquire(5);
+		await jest.advanceTimersByTimeAsync(1_900);
+		await expect(still(fourth)).resolves.toBe('waiting');
+		await jest.advanceTimersByTimeAsync(200);
+		await expect(still(fourth)).resolves.toEqual(expect.any(Number));
+	});
+
 	it('never grants more than its limit in a window, probes included', async () => {
 		const limiter = new SlidingWindowLimiter(5, 60_000, true);
 		const slots: number[] = [];

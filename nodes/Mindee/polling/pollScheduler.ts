@@ -8,13 +8,14 @@ import { LONGEST_PAUSE_MS, type SlidingWindowLimiter } from '../shared/transport
 import { decideRetry, type Failure } from '../shared/transport/retryPolicy';
 import type { MindeeJob } from '../shared/types';
 import {
-	affordableChecksPerSecond,
 	checkGapMs,
+	checksRoomNow,
+	dueJobs,
 	nextChangeAt,
-	rankJobs,
+	plannedGapMs,
 	SCOUTS_PER_KIND,
-	spendingHorizonMs,
 	survivalCurve,
+	type GetBudgetView,
 	type PollingSettings,
 	type SurvivalCurve,
 	type WaitingJob,
@@ -77,9 +78,6 @@ export class PollScheduler {
 	private readonly entries = new Set<Entry>();
 	private running = false;
 	private wake?: AbortController;
-	/** Checks the budget has afforded and that were not sent yet (a fraction carries over). */
-	private credit = 0;
-	private creditAt = 0;
 	/** What similar finished jobs took, per kind, as of the history's `version`. */
 	private finishedByKind = new Map<string, number[]>();
 	private historyVersion = -1;
@@ -101,7 +99,7 @@ export class PollScheduler {
 				lastProcessingAgeMs: 0,
 				notBefore: 0,
 				checking: false,
-				curve: { agesMs: [], stillProcessing: [] },
+				curve: survivalCurve([], []),
 				settings: request.settings,
 				failures: 0,
 				heldBack: false,
@@ -168,26 +166,21 @@ export class PollScheduler {
 			}
 		}
 		this.updateCurves();
-		const ranked = rankJobs(this.entries, now);
-		const { perWindow: limit, windowMs } = this.gets;
-		const affordable = affordableChecksPerSecond(
-			{ stillCounted: this.gets.countedAt(now + spendingHorizonMs(windowMs)), limit, windowMs },
-			ranked.maybeDone,
-		);
-		this.credit = Math.min(
-			this.credit + (affordable * Math.max(0, now - this.creditAt)) / 1000,
-			Math.max(1, affordable),
-		);
-		this.creditAt = now;
-		const sending = ranked.due.slice(0, Math.floor(this.credit));
-		this.credit -= sending.length;
+		const budget: GetBudgetView = {
+			limit: this.gets.perWindow,
+			windowMs: this.gets.windowMs,
+			countedAt: (time) => this.gets.countedAt(time),
+		};
+		const gapMs = plannedGapMs(this.entries, now, budget);
+		const due = dueJobs(this.entries, now, gapMs);
+		const sending = due.slice(0, checksRoomNow(budget, now));
 		for (const entry of sending) void this.check(entry, now);
-		const heldBack = ranked.due.slice(sending.length);
+		const heldBack = due.slice(sending.length);
 		for (const entry of heldBack) entry.heldBack = true;
 		if (heldBack.length > 0) return HELD_BACK_PAUSE_MS;
 		let next = Infinity;
 		for (const entry of this.entries)
-			next = Math.min(next, nextChangeAt(entry, now), entry.request.deadline);
+			next = Math.min(next, nextChangeAt(entry, now, gapMs), entry.request.deadline);
 		return next - now;
 	}
 

@@ -1,9 +1,11 @@
 /**
  * Which waiting jobs to check now: pure decisions, no timers and no I/O (the scheduler in
  * pollScheduler.ts acts on them). Each job gets a chance of being done by now, from what similar
- * jobs took; a check is sent when that chance is worth the part of the GET budget already used.
- * With the budget unused every job past its first check is looked at about once a second; as the
- * budget fills, only the checks most likely to find a job done still go.
+ * jobs took. One gap between two checks of a job is planned for all of them from the GET budget:
+ * Mindee's second while the budget has room, longer only when the checks a second it affords are
+ * fewer than the jobs that may be done. The same gap for every job keeps each ready result's wait
+ * short (none is left behind for likelier ones); a job likely done is checked before its gap is
+ * over, and when the window has no room left the likeliest go first.
  */
 
 export interface PollingSettings {
@@ -20,14 +22,11 @@ export const MIN_INTERVAL_MS = 1000;
 
 /**
  * Chance given to a job no similar job has taught anything about: low, so that jobs with a
- * history go first, and so that blind checks stop once a quarter of the minute's budget is used.
+ * history go first.
  */
 const BLIND_CHANCE = 0.25;
-/**
- * The share of the GET budget that checks may use; the rest is kept for fetching the results of
- * the jobs they find done.
- */
-const CHECK_SHARE = 0.95;
+/** The share of the GET budget that polling plans for; the rest is left for other reads. */
+const PLANNED_SHARE = 0.95;
 
 /**
  * How many similar jobs are still processing at each age: Mindee's times of finished jobs, and for
@@ -67,8 +66,8 @@ export function survivalCurve(
 	return { agesMs, stillProcessing };
 }
 
-/** Share of similar jobs still processing at `ageMs`. */
-function stillProcessingAt(curve: SurvivalCurve, ageMs: number): number {
+/** How many of the ages at which a similar job finished are at or below `ageMs`. */
+function finishedBy(curve: SurvivalCurve, ageMs: number): number {
 	let low = 0;
 	let high = curve.agesMs.length;
 	while (low < high) {
@@ -76,7 +75,13 @@ function stillProcessingAt(curve: SurvivalCurve, ageMs: number): number {
 		if (curve.agesMs[middle] <= ageMs) low = middle + 1;
 		else high = middle;
 	}
-	return low === 0 ? 1 : curve.stillProcessing[low - 1];
+	return low;
+}
+
+/** Share of similar jobs still processing at `ageMs`. */
+function stillProcessingAt(curve: SurvivalCurve, ageMs: number): number {
+	const finished = finishedBy(curve, ageMs);
+	return finished === 0 ? 1 : curve.stillProcessing[finished - 1];
 }
 
 export interface WaitingJob {
@@ -97,12 +102,16 @@ export interface WaitingJob {
 	settings: PollingSettings;
 }
 
+function isBlind(job: WaitingJob): boolean {
+	return job.curve.agesMs.length === 0;
+}
+
 /**
  * The chance that a check now finds the job done, given that its latest check did not. Within
  * what similar jobs took: the share of them that finished between its last check and its age now,
  * among those still processing at its last check. Past that (no history, or slower than every
  * similar job): a low chance after the Initial Delay that grows with the time since its last
- * check, compared with its age, so long jobs are checked less and less often as the budget fills.
+ * check, compared with its age, so long jobs go after likelier ones when the budget is short.
  */
 export function readyChance(job: WaitingJob, now: number): number {
 	const ageMs = now - job.startedAt;
@@ -123,7 +132,7 @@ function blindChance(job: WaitingJob, ageMs: number, sinceCheckMs: number): numb
 	return job.lastProcessingAgeMs === 0 ? BLIND_CHANCE : (BLIND_CHANCE * sinceCheckMs) / ageMs;
 }
 
-/** Time between two checks of a job: the Interval while nothing is known, else Mindee's second. */
+/** Least time between two checks of a job: the Interval while nothing is known, else Mindee's second. */
 export function checkGapMs(job: Pick<WaitingJob, 'curve' | 'settings'>): number {
 	return job.curve.agesMs.length === 0
 		? Math.max(job.settings.intervalMs, MIN_INTERVAL_MS)
@@ -136,66 +145,89 @@ export function checkGapMs(job: Pick<WaitingJob, 'curve' | 'settings'>): number 
  */
 export const SCOUTS_PER_KIND = 10;
 
+/** When a job was last looked at: its last check, or the age from which a check can find it done. */
+function lookedAtMs(job: WaitingJob): number {
+	const checkableFromAge = isBlind(job) ? job.settings.initialDelayMs : job.curve.agesMs[0];
+	return job.startedAt + Math.max(job.lastProcessingAgeMs, checkableFromAge);
+}
+
+/**
+ * Whether the job is worth a check at `now` with `gapMs` between checks: the likelier it is done
+ * since it was last looked at, the sooner (a job certainly done goes at once). Jobs with no history
+ * keep the Interval (its `notBefore`) and are checked as soon as it is over.
+ */
+export function isDue(job: WaitingJob, now: number, gapMs: number): boolean {
+	if (job.checking || now < job.notBefore) return false;
+	const chance = readyChance(job, now);
+	if (chance <= 0) return false;
+	if (isBlind(job) || chance >= 1) return true;
+	return now - lookedAtMs(job) >= gapMs * (1 - chance);
+}
+
+/** The jobs due for a check at `now`, most likely done first (the oldest first among equals). */
+export function dueJobs<T extends WaitingJob>(jobs: Iterable<T>, now: number, gapMs: number): T[] {
+	const due: Array<{ job: T; chance: number }> = [];
+	for (const job of jobs) {
+		if (isDue(job, now, gapMs)) due.push({ job, chance: readyChance(job, now) });
+	}
+	due.sort((a, b) => b.chance - a.chance || a.job.startedAt - b.job.startedAt);
+	return due.map((candidate) => candidate.job);
+}
+
+/**
+ * The next time a job may become due by itself (the end of its wait, the Initial Delay, the age at
+ * which a similar job finished, the end of its gap): when to decide again if no answer brings news
+ * first. Infinity when only news can (a job standing by, a check on its way).
+ */
+export function nextChangeAt(job: WaitingJob, now: number, gapMs: number): number {
+	if (job.checking || job.standsBy) return Infinity;
+	const at = Math.max(job.notBefore, now, isBlind(job) ? lookedAtMs(job) : 0);
+	const chance = readyChance(job, at);
+	if (chance > 0 && (isBlind(job) || chance >= 1)) return at;
+	// The next age at which a similar job finished raises the chance, and so shortens the wait.
+	const nextAge = job.curve.agesMs[finishedBy(job.curve, at - job.startedAt)];
+	const chanceRisesAt = nextAge === undefined ? Infinity : job.startedAt + nextAge;
+	if (chance <= 0) return chanceRisesAt;
+	return Math.min(Math.max(at, lookedAtMs(job) + gapMs * (1 - chance)), chanceRisesAt);
+}
+
 export interface GetBudgetView {
-	/** GETs of the current window that will still count after the spending horizon. */
-	stillCounted: number;
 	limit: number;
 	windowMs: number;
-}
-
-/** What is left of the GET budget is spent over this share of its window, then looked at again. */
-const SPENDING_HORIZON_SHARE = 1 / 6;
-
-/** How far ahead the budget is planned: about 10 s of Mindee's minute. */
-export function spendingHorizonMs(windowMs: number): number {
-	return windowMs * SPENDING_HORIZON_SHARE;
+	/** GETs sent or waiting that will still count at `time` (epoch ms, now or later). */
+	countedAt: (time: number) => number;
 }
 
 /**
- * Checks a second the GET budget affords: what the window will have left after the spending
- * horizon, less a result fetch for each job that may be done (at most half of it), spread over
- * the horizon. With the budget unused that is far more than the jobs due; as it fills, checks are
- * rationed to the jobs most likely done.
+ * What is left of the GET budget is spread over this share of its window (about 15 s of Mindee's
+ * minute), then looked at again: a batch's jobs become ready over several such spans, and what is
+ * spent in one still counts in the next ones.
  */
-export function affordableChecksPerSecond(budget: GetBudgetView, jobsMaybeDone: number): number {
-	const headroom = Math.max(0, budget.limit - budget.stillCounted);
-	const forChecks = CHECK_SHARE * headroom - Math.min(jobsMaybeDone, headroom / 2);
-	return Math.max(0, forChecks) / (spendingHorizonMs(budget.windowMs) / 1000);
-}
+const SPENDING_HORIZON_SHARE = 1 / 4;
 
-export interface RankedJobs<T> {
-	/** Jobs due for a check, most likely done first. */
-	due: T[];
-	/** Jobs with some chance of being done, due or not: each will want its result fetched. */
-	maybeDone: number;
-}
-
-/** The jobs due for a check (their wait since the last one is over, none in flight), best first. */
-export function rankJobs<T extends WaitingJob>(jobs: Iterable<T>, now: number): RankedJobs<T> {
-	const candidates: Array<{ job: T; chance: number }> = [];
+/**
+ * The gap between two checks of a job that the GET budget affords, the same for every job that may
+ * be done: Mindee's second while there is room; when there is not, the jobs share the checks a
+ * second the budget affords (what the window will have left after the spending horizon, less a
+ * result fetch for each of them, spread over the horizon). A window's worth at most.
+ */
+export function plannedGapMs(
+	jobs: Iterable<WaitingJob>,
+	now: number,
+	budget: GetBudgetView,
+): number {
+	const horizonMs = budget.windowMs * SPENDING_HORIZON_SHARE;
+	const headroom = PLANNED_SHARE * budget.limit - budget.countedAt(now + horizonMs);
 	let maybeDone = 0;
-	for (const job of jobs) {
-		const chance = readyChance(job, Math.max(now, job.notBefore));
-		if (chance <= 0) continue;
-		maybeDone++;
-		if (!job.checking && now >= job.notBefore)
-			candidates.push({ job, chance: readyChance(job, now) });
-	}
-	candidates.sort((a, b) => b.chance - a.chance || a.job.startedAt - b.job.startedAt);
-	return { due: candidates.map((candidate) => candidate.job), maybeDone };
+	for (const job of jobs) if (readyChance(job, Math.max(now, job.notBefore)) > 0) maybeDone++;
+	if (maybeDone === 0) return MIN_INTERVAL_MS;
+	const forChecks = headroom - Math.min(maybeDone, headroom / 2);
+	if (forChecks <= 0) return budget.windowMs;
+	const gapMs = (maybeDone * horizonMs) / forChecks;
+	return Math.min(budget.windowMs, Math.max(MIN_INTERVAL_MS, gapMs));
 }
 
-/**
- * The next time a job's chance can rise by itself (the end of its wait since the last check, the
- * Initial Delay, the age at which a similar job finished): when to decide again if no answer
- * brings news first. Infinity when only news can (a job standing by, a check on its way).
- */
-export function nextChangeAt(job: WaitingJob, now: number): number {
-	if (job.checking) return Infinity;
-	const blind = job.curve.agesMs.length === 0;
-	const at = Math.max(job.notBefore, now, blind ? job.startedAt + job.settings.initialDelayMs : 0);
-	if (readyChance(job, at) > 0) return at;
-	const ageMs = at - job.startedAt;
-	const next = job.curve.agesMs.find((age) => age > ageMs);
-	return next === undefined ? Infinity : job.startedAt + next;
+/** Checks that may be sent now: what the window has left of the planned share. */
+export function checksRoomNow(budget: GetBudgetView, now: number): number {
+	return Math.max(0, Math.floor(PLANNED_SHARE * budget.limit - budget.countedAt(now)));
 }

@@ -147,9 +147,7 @@ describe('Mindee\'s answers, explained', () => {
 		} finally {
 			fake.configure({ rateLimits: null, rateLimitWindowMs: 60_000, rateLimitRetryAfter: false });
 		}
-		// A refusal within the level it allows itself makes the rate budget wait for its one-minute
-		// window to turn over before probing again (rateBudget.ts), whatever the fake's 1 s window.
-	}, 180_000);
+	});
 
 	it('gateway errors (502/503) on status checks and result fetches are retried', async () => {
 		fake.configure({ faults: { getErrorRate: 0.5, seed: 7 } });

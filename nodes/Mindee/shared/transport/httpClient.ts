@@ -35,6 +35,7 @@ import {
 	DEADLINE_GRACE_MS,
 	decideRetry,
 	fitsBeforeDeadline,
+	parseRetryAfter,
 	type Failure,
 } from './retryPolicy';
 
@@ -200,7 +201,8 @@ export class MindeeHttpClient {
 			try {
 				response = await this.sendOnce(url, request, timeoutMs, upload ? stopped : undefined);
 				// A 429 was not taken by Mindee, and tells the limiter the organisation is at its limit.
-				if (response.statusCode === 429) limiter.refuse(slot);
+				if (response.statusCode === 429)
+					limiter.refuse(slot, Date.now(), parseRetryAfter(response.headers?.['retry-after']));
 				else limiter.settle(slot);
 			} catch (error) {
 				limiter.settle(slot);

@@ -55,8 +55,11 @@ export type Slot = number;
  * had answered in the window (less a little when the refused request was within that level:
  * another process wants more); then, whenever it has requests waiting at its level, it sends one
  * more (a probe): accepted, the level grows by one and the next probe follows at once; refused,
- * the next probe waits a window. A process alone never meets a 429 and keeps the whole limit;
- * after a full window with nothing sent, the learned level is forgotten.
+ * the next probe waits for the window of the first refusal to turn over, or, when Mindee sent
+ * Retry-After, for that (doubled for each refusal in a row). A process refused with little of its
+ * level used (alone, against a server whose window is shorter than ours) also sends its first
+ * probe once Mindee's Retry-After is over. A process alone never meets a 429 while Mindee's limit
+ * is the credential's; after a full window with nothing sent, the learned level is forgotten.
  */
 export class SlidingWindowLimiter {
 	/** Every request sent in the window, oldest first (those Mindee refused too). */
@@ -136,33 +139,50 @@ export class SlidingWindowLimiter {
 	/**
 	 * Mindee answered 429: the request was not taken, and the organisation's limit is reached,
 	 * by this process or by others on the same key. Adapts the learned level (see the class).
+	 * `retryAfterMs`: how long Mindee asked to wait, when it said.
 	 */
-	refuse(slot: Slot, now = Date.now()): void {
+	refuse(slot: Slot, now = Date.now(), retryAfterMs?: number): void {
 		if (!this.answered(slot, now)) return;
 		this.refusedAt.splice(this.insertionIndex(this.refusedAt, now), 0, now);
 		const kept = this.accepted(now);
-		let windowsBeforeProbe = 1;
-		if (slot === this.probe) {
-			// No room for one more: stay at the level.
-			this.probe = undefined;
-			this.learned = Math.max(1, Math.min(this.learned ?? kept, kept));
-		} else {
-			// Refused within our own level: another process needs more than before; give way.
-			// A process that had the whole limit to itself also waits a window longer to probe, or
-			// it would take back at once what it gave (its requests come as soon as room appears).
-			if (this.learned === undefined && kept >= this.limit * 0.9) windowsBeforeProbe = 2;
-			this.learned = Math.max(1, Math.min(this.level(), Math.floor(kept * GIVE_WAY_FACTOR)));
-		}
 		// Refusals in a row count from the first: by a window after it, everything that filled
-		// Mindee's count then has left it, so that is when to try for more.
+		// Mindee's count then has left it.
 		if (this.refusedInARow === 0) this.refusedSince = now;
 		this.refusedInARow++;
 		const turnover = this.refusedSince + this.windowMs;
-		this.probeAfter = turnover + this.windowMs * (windowsBeforeProbe - 1);
 		// Many requests refused in a row (a process with nothing in the window): each retries on
-		// its own, so the limiter itself holds them, longer each time, but not past the turnover.
+		// its own, so the limiter itself holds them, longer each time, but not past the turnover;
+		// as long as Mindee asked, when it said.
 		let pauseMs = Math.min(MAX_REFUSED_PAUSE_MS, REFUSED_PAUSE_MS * 2 ** (this.refusedInARow - 1));
 		if (now < turnover) pauseMs = Math.min(pauseMs, turnover - now);
+		if (retryAfterMs !== undefined) pauseMs = retryAfterMs;
+		const level = this.level();
+		// When Mindee said when to come back, the next probe goes then, later after each refusal in
+		// a row: a process alone whose level was learned from a window shorter than ours is back at
+		// its pace in seconds, and processes sharing the key collide a few times, not every second.
+		const toldProbeAfter =
+			retryAfterMs === undefined
+				? undefined
+				: now + Math.min(this.windowMs, retryAfterMs * 2 ** (this.refusedInARow - 1));
+		if (slot === this.probe) {
+			// No room for one more: stay at the level, and try for more once the window has turned
+			// over, or Mindee's Retry-After.
+			this.probe = undefined;
+			this.learned = Math.max(1, Math.min(level, kept));
+			this.probeAfter = toldProbeAfter ?? turnover;
+		} else if (this.learned === undefined && kept >= this.limit * 0.9) {
+			// Refused within our own level: another process needs more than before; give way. One
+			// that had the whole limit to itself also waits a window longer to probe, or it would
+			// take back at once what it gave (its requests come as soon as room appears).
+			this.learned = Math.max(1, Math.floor(kept * GIVE_WAY_FACTOR));
+			this.probeAfter = turnover + this.windowMs;
+		} else {
+			this.learned = Math.max(1, Math.min(level, Math.floor(kept * GIVE_WAY_FACTOR)));
+			// With little of its level used, this process is not what filled Mindee's count (alone,
+			// Mindee's window may just be shorter than ours): it may probe when Mindee said. Else it
+			// gives way until the turnover, as it does whenever Mindee did not say.
+			this.probeAfter = kept < level / 2 ? (toldProbeAfter ?? turnover) : turnover;
+		}
 		this.pauseUntil(now + pauseMs);
 		this.wake?.abort();
 	}

@@ -8,6 +8,12 @@ import type { IHttpRequestMethods } from 'n8n-workflow';
 
 const MAX_ATTEMPTS = { rateLimited: 12, serverError: 6, network: 4 } as const;
 const BASE_BACKOFF_MS = 1_000;
+/**
+ * Reads that failed on a gateway error or the network go again sooner: repeating a read is safe,
+ * such errors rarely last, and a ready result should not wait seconds for its fetch. (The poll
+ * scheduler still never checks a job less than a second after its last answer.)
+ */
+const READ_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 30_000;
 
 /** Network errors where the request never reached Mindee (a wrong host name is not retried). */
@@ -35,8 +41,12 @@ export interface RetryDecision {
 const NO_RETRY: RetryDecision = { retry: false, delayMs: 0, rateLimited: false };
 
 /** Exponential backoff with full jitter between half and all of the step. */
-export function backoffMs(attempt: number, random: () => number = Math.random): number {
-	const step = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.max(0, attempt - 1));
+export function backoffMs(
+	attempt: number,
+	random: () => number = Math.random,
+	baseMs = BASE_BACKOFF_MS,
+): number {
+	const step = Math.min(MAX_BACKOFF_MS, baseMs * 2 ** Math.max(0, attempt - 1));
 	return Math.round(step / 2 + (random() * step) / 2);
 }
 
@@ -57,6 +67,7 @@ export function decideRetry(
 	random: () => number = Math.random,
 ): RetryDecision {
 	const isGet = method === 'GET';
+	const baseMs = isGet ? READ_BACKOFF_MS : BASE_BACKOFF_MS;
 	if (failure.kind === 'status') {
 		if (failure.status === 429) {
 			if (attempt >= MAX_ATTEMPTS.rateLimited) return NO_RETRY;
@@ -67,14 +78,14 @@ export function decideRetry(
 		if (!retryable || attempt >= MAX_ATTEMPTS.serverError) return NO_RETRY;
 		return {
 			retry: true,
-			delayMs: parseRetryAfter(failure.retryAfter) ?? backoffMs(attempt, random),
+			delayMs: parseRetryAfter(failure.retryAfter) ?? backoffMs(attempt, random, baseMs),
 			rateLimited: false,
 		};
 	}
 	const code = failure.code ?? '';
 	const retryable = isGet ? TRANSIENT_CODES.has(code) : NOT_SENT_CODES.has(code);
 	if (!retryable || attempt >= MAX_ATTEMPTS.network) return NO_RETRY;
-	return { retry: true, delayMs: backoffMs(attempt, random), rateLimited: false };
+	return { retry: true, delayMs: backoffMs(attempt, random, baseMs), rateLimited: false };
 }
 
 /**
