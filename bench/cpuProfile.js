@@ -1,4 +1,3 @@
-/* eslint-disable -- Node-side bench helper: never shipped, plain CommonJS loaded with --require */
 /**
  * CPU profile of n8n's main thread for `npm run bench:trigger` (Node refuses --cpu-prof in
  * NODE_OPTIONS, and n8n's node binary is a shim that starts the real one):
