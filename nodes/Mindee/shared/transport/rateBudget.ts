@@ -56,7 +56,7 @@ export type Slot = number;
  * another process wants more); then, whenever it has requests waiting at its level, it sends one
  * more (a probe): accepted, the level grows by one and the next probe follows at once; refused,
  * the next probe waits for the window of the first refusal to turn over, or, when Mindee sent
- * Retry-After, for that (doubled for each refusal in a row). A process refused with little of its
+ * Retry-After, for that (doubled for each probe refused in a row). A process refused with little of its
  * level used (alone, against a server whose window is shorter than ours) also sends its first
  * probe once Mindee's Retry-After is over. A process alone never meets a 429 while Mindee's limit
  * is the credential's; after a full window with nothing sent, the learned level is forgotten.
@@ -74,6 +74,8 @@ export class SlidingWindowLimiter {
 	private probe: Slot | undefined;
 	private probeAfter = 0;
 	private refusedInARow = 0;
+	/** Probes refused since Mindee last took a request: each doubles the wait Mindee asked for. */
+	private probesRefused = 0;
 	private refusedSince = 0;
 	private pausedUntil = 0;
 	private pumping = false;
@@ -128,6 +130,7 @@ export class SlidingWindowLimiter {
 	settle(slot: Slot, now = Date.now()): void {
 		if (!this.answered(slot, now)) return;
 		this.refusedInARow = 0;
+		this.probesRefused = 0;
 		if (slot === this.probe) {
 			// Mindee took one more than the learned level: there was room.
 			this.probe = undefined;
@@ -157,13 +160,14 @@ export class SlidingWindowLimiter {
 		if (now < turnover) pauseMs = Math.min(pauseMs, turnover - now);
 		if (retryAfterMs !== undefined) pauseMs = retryAfterMs;
 		const level = this.level();
-		// When Mindee said when to come back, the next probe goes then, later after each refusal in
-		// a row: a process alone whose level was learned from a window shorter than ours is back at
+		if (slot === this.probe) this.probesRefused++;
+		// When Mindee said when to come back, the next probe goes then, later after each refused
+		// probe: a process alone whose level was learned from a window shorter than ours is back at
 		// its pace in seconds, and processes sharing the key collide a few times, not every second.
 		const toldProbeAfter =
 			retryAfterMs === undefined
 				? undefined
-				: now + Math.min(this.windowMs, retryAfterMs * 2 ** (this.refusedInARow - 1));
+				: now + Math.min(this.windowMs, retryAfterMs * 2 ** Math.max(0, this.probesRefused - 1));
 		if (slot === this.probe) {
 			// No room for one more: stay at the level, and try for more once the window has turned
 			// over, or Mindee's Retry-After.
