@@ -57,12 +57,11 @@ step "unit and node tests, and the end-to-end tests in real n8n ($versions) as e
   npx jest --selectProjects unit node --json --outputFile="$results/fast.json" >"$results/fast.log" 2>&1
   report "unit and node tests" "$results/fast.log" "$started"
 ) &
-# The two longest suites run as parts of their own beside the other suites of their version: queue
-# mode (about 8 minutes, mostly waiting on a 40-uploads-a-minute limit) and the community-nodes
-# install (3-5 minutes, mostly waiting on n8n's installer and the editor).
+# The queue-mode suite (about 8 minutes, mostly waiting on a 40-uploads-a-minute limit) runs as a
+# part of its own beside the other suites of its version.
 e2e_parts=""
 for version in $versions; do
-  for part in queue-mode communityNodes others; do
+  for part in queue-mode others; do
     e2e_parts+=" $version-$part"
     (
       while [ ! -f "$results/install-$version.done" ] && [ ! -f "$results/install-$version.failed" ]; do sleep 2; done
@@ -72,7 +71,7 @@ for version in $versions; do
         exit 0
       fi
       [ "$part" = others ] && cat "$results/install-$version.done"
-      if [ "$part" = others ]; then which=(--testPathIgnorePatterns queue-mode communityNodes); else which=("test/e2e/$part.e2e.test.ts"); fi
+      if [ "$part" = queue-mode ]; then which=(test/e2e/queue-mode.e2e.test.ts); else which=(--testPathIgnorePatterns queue-mode); fi
       started=$SECONDS
       E2E_N8N_VERSIONS="$version" npx jest --selectProjects e2e --runInBand "${which[@]}" \
         --json --outputFile="$results/e2e-$version-$part.json" >"$results/e2e-$version-$part.log" 2>&1
