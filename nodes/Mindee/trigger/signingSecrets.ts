@@ -56,8 +56,11 @@ function keptFor(credentialId: string): Kept {
 	return entry;
 }
 
-/** The read in flight for this credential, or a new one; it records its secret when it ends. */
-function currentRead(context: IWebhookFunctions, entry: Kept): Read {
+/**
+ * The read in flight for this credential, or a new one; it records its secret when it ends, and
+ * makes the credential the last to be dropped (MAX_KEPT drops the oldest read first).
+ */
+function currentRead(context: IWebhookFunctions, credentialId: string, entry: Kept): Read {
 	if (entry.inFlight) return entry.inFlight;
 	const read: Read = {
 		number: ++entry.started,
@@ -71,6 +74,10 @@ function currentRead(context: IWebhookFunctions, entry: Kept): Read {
 			if (entry.inFlight === read) entry.inFlight = undefined;
 			entry.secret = secret;
 			entry.readAt = read.startedAt;
+			if (kept.get(credentialId) === entry) {
+				kept.delete(credentialId);
+				kept.set(credentialId, entry);
+			}
 		},
 		() => {
 			if (entry.inFlight === read) entry.inFlight = undefined;
@@ -103,7 +110,7 @@ export async function isSignedDelivery(
 	// Kept secret too old or not matching: the read in flight (or a new one) decides. A read that
 	// began before this delivery arrived may accept it, not refuse it: then one more is waited for.
 	for (;;) {
-		const read = currentRead(context, entry);
+		const read = currentRead(context, credentialId, entry);
 		if (isValidSignature(await read.secret, rawBody, header)) return true;
 		if (read.number > begunBefore) return false;
 	}
