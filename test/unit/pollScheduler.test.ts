@@ -50,6 +50,29 @@ describe('survivalCurve', () => {
 		// Without them, the same two jobs would say every job is done by 14.5 s.
 		expect(survivalCurve([14_000, 14_500], []).stillProcessing[1]).toBe(0);
 	});
+
+	it('expects the last similar job done at the last finish when none is in flight', () => {
+		expect(survivalCurve([30_000, 10_000, 20_000], []).allDoneByMs).toBe(30_000);
+		expect(NO_HISTORY.allDoneByMs).toBe(Infinity);
+	});
+
+	it('carries on the pace of the finishes so far, read up to where the jobs in flight were checked', () => {
+		// 20 of 200 jobs finished between 14 and 15 s; the other 180 were found processing at 15 s:
+		// a tenth of them a second, so the last ones are expected done 9 s later.
+		const finished = Array.from({ length: 20 }, (_, index) => 14_000 + index * 50);
+		const running = Array.from({ length: 180 }, () => 15_000);
+		expect(survivalCurve(finished, running).allDoneByMs).toBeCloseTo(15_000 + (0.9 * 1_000) / 0.1, -1);
+		// Checked only up to 14.5 s, the jobs done since say nothing yet: the pace is read up to there.
+		const checkedEarlier = Array.from({ length: 180 }, () => 14_500);
+		const done = survivalCurve(finished, checkedEarlier);
+		expect(done.allDoneByMs).toBeGreaterThan(14_500);
+		expect(done.allDoneByMs).toBeLessThan(survivalCurve(finished.slice(0, 10), checkedEarlier).allDoneByMs * 2);
+	});
+
+	it('tells no pace from fewer than five finishes', () => {
+		const running = Array.from({ length: 196 }, () => 15_000);
+		expect(survivalCurve([14_000, 14_200, 14_400, 14_600], running).allDoneByMs).toBe(Infinity);
+	});
 });
 
 describe('readyChance', () => {
@@ -142,12 +165,22 @@ describe('plannedGapMs', () => {
 	});
 
 	it('shares among the jobs that may be done the checks a second the budget affords', () => {
-		// 95 % of 1,200 less a result fetch for each of the 200, spread over a quarter of the window.
+		// 95 % of 1,200 less a result fetch for each of the 200, shared over the 12 s until the
+		// last of them is expected done (26 s).
 		const gapMs = plannedGapMs(batch(200), 14_000, budget(0));
-		expect(gapMs).toBeCloseTo((200 * horizonMs) / (1_140 - 200));
+		expect(gapMs).toBeCloseTo((200 * (curve.allDoneByMs - 14_000)) / (1_140 - 200));
 		// Less left of the window: a longer gap; nothing left: a check a window.
 		expect(plannedGapMs(batch(200), 14_000, budget(600))).toBeGreaterThan(2 * gapMs);
 		expect(plannedGapMs(batch(200), 14_000, budget(1_200))).toBe(windowMs);
+	});
+
+	it('plans for a quarter of the window at most, and for a few seconds at least', () => {
+		// One of 200 similar jobs finished (at 14 s): no pace yet.
+		const oneFinished = survivalCurve([14_000], Array.from({ length: 199 }, () => 14_500));
+		const noPace = Array.from({ length: 200 }, () => waiting({ curve: oneFinished, startedAt: 0 }));
+		expect(plannedGapMs(noPace, 14_500, budget(0))).toBeCloseTo((200 * horizonMs) / (1_140 - 200));
+		// Past the time all similar jobs were done: 5 s each.
+		expect(plannedGapMs(batch(200), 30_000, budget(0))).toBeCloseTo((200 * 5_000) / (1_140 - 200));
 	});
 
 	it('lets checks go now as far as the window has room, less what is kept for other reads', () => {

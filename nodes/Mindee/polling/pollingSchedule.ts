@@ -39,7 +39,15 @@ export interface SurvivalCurve {
 	agesMs: number[];
 	/** Share of similar jobs still processing just after each of those ages. */
 	stillProcessing: number[];
+	/**
+	 * Age by which the last similar job is expected to be done: the last finish when none is left,
+	 * else the pace at which they have finished so far, carried on (Infinity: no pace yet).
+	 */
+	allDoneByMs: number;
 }
+
+/** Fewer finishes than this tell no pace. */
+const PACE_FINISHES_LEAST = 5;
 
 /** Kaplan–Meier estimate from finished durations and the ages jobs in flight are known to exceed. */
 export function survivalCurve(
@@ -63,11 +71,25 @@ export function survivalCurve(
 		stillProcessing.push(share);
 		index += endedHere;
 	}
-	return { agesMs, stillProcessing };
+	return { agesMs, stillProcessing, allDoneByMs: allDoneBy() };
+
+	/**
+	 * The pace is read from the first finish up to the median age at which the jobs in flight were
+	 * last found processing: past that age, jobs done but not checked yet would pass for slow ones.
+	 */
+	function allDoneBy(): number {
+		if (running.length === 0) return agesMs.length > 0 ? agesMs[agesMs.length - 1] : Infinity;
+		if (agesMs.length < PACE_FINISHES_LEAST) return Infinity;
+		const checkedUntilMs = running[running.length >> 1];
+		const fell = 1 - stillProcessingAt({ agesMs, stillProcessing }, checkedUntilMs);
+		const overMs = checkedUntilMs - agesMs[0];
+		if (fell <= 0 || overMs <= 0) return Infinity;
+		return checkedUntilMs + ((1 - fell) * overMs) / fell;
+	}
 }
 
 /** How many of the ages at which a similar job finished are at or below `ageMs`. */
-function finishedBy(curve: SurvivalCurve, ageMs: number): number {
+function finishedBy(curve: Pick<SurvivalCurve, 'agesMs'>, ageMs: number): number {
 	let low = 0;
 	let high = curve.agesMs.length;
 	while (low < high) {
@@ -79,7 +101,10 @@ function finishedBy(curve: SurvivalCurve, ageMs: number): number {
 }
 
 /** Share of similar jobs still processing at `ageMs`. */
-function stillProcessingAt(curve: SurvivalCurve, ageMs: number): number {
+function stillProcessingAt(
+	curve: Pick<SurvivalCurve, 'agesMs' | 'stillProcessing'>,
+	ageMs: number,
+): number {
 	const finished = finishedBy(curve, ageMs);
 	return finished === 0 ? 1 : curve.stillProcessing[finished - 1];
 }
@@ -199,17 +224,21 @@ export interface GetBudgetView {
 }
 
 /**
- * What is left of the GET budget is spread over this share of its window (about 15 s of Mindee's
- * minute), then looked at again: a batch's jobs become ready over several such spans, and what is
- * spent in one still counts in the next ones.
+ * The budget is planned over the time until the jobs that may be done are expected to be done,
+ * this share of its window at most (about 15 s of Mindee's minute), then looked at again: a
+ * batch's jobs become ready over several such spans, and what is spent in one still counts in the
+ * next ones.
  */
 const SPENDING_HORIZON_SHARE = 1 / 4;
+/** A job past the time its kind was expected to be done is planned for at least this long. */
+const LEAST_PLANNED_MS = 5_000;
 
 /**
  * The gap between two checks of a job that the GET budget affords, the same for every job that may
- * be done: Mindee's second while there is room; when there is not, the jobs share the checks a
- * second the budget affords (what the window will have left after the spending horizon, less a
- * result fetch for each of them, spread over the horizon). A window's worth at most.
+ * be done: Mindee's second while there is room. When there is not, the jobs share the checks that
+ * the window will still have room for at the end of the spending horizon (less a result fetch for
+ * each of them), each as if it waited until its kind is expected to be all done, the horizon at
+ * most. A window's worth at most.
  */
 export function plannedGapMs(
 	jobs: Iterable<WaitingJob>,
@@ -217,14 +246,22 @@ export function plannedGapMs(
 	budget: GetBudgetView,
 ): number {
 	const horizonMs = budget.windowMs * SPENDING_HORIZON_SHARE;
-	const headroom = PLANNED_SHARE * budget.limit - budget.countedAt(now + horizonMs);
 	let maybeDone = 0;
-	for (const job of jobs) if (readyChance(job, Math.max(now, job.notBefore)) > 0) maybeDone++;
+	let waitingMs = 0;
+	let spanMs = 0;
+	for (const job of jobs) {
+		if (readyChance(job, Math.max(now, job.notBefore)) <= 0) continue;
+		maybeDone++;
+		const untilAllDoneMs = job.startedAt + job.curve.allDoneByMs - now;
+		const plannedMs = Math.min(horizonMs, Math.max(LEAST_PLANNED_MS, untilAllDoneMs));
+		waitingMs += plannedMs;
+		spanMs = Math.max(spanMs, plannedMs);
+	}
 	if (maybeDone === 0) return MIN_INTERVAL_MS;
+	const headroom = PLANNED_SHARE * budget.limit - budget.countedAt(now + spanMs);
 	const forChecks = headroom - Math.min(maybeDone, headroom / 2);
 	if (forChecks <= 0) return budget.windowMs;
-	const gapMs = (maybeDone * horizonMs) / forChecks;
-	return Math.min(budget.windowMs, Math.max(MIN_INTERVAL_MS, gapMs));
+	return Math.min(budget.windowMs, Math.max(MIN_INTERVAL_MS, waitingMs / forChecks));
 }
 
 /** Checks that may be sent now: what the window has left of the planned share. */
