@@ -69,9 +69,10 @@ describe('survivalCurve', () => {
 		expect(done.allDoneByMs).toBeLessThan(survivalCurve(finished.slice(0, 10), checkedEarlier).allDoneByMs * 2);
 	});
 
-	it('tells no pace from fewer than five finishes', () => {
-		const running = Array.from({ length: 196 }, () => 15_000);
-		expect(survivalCurve([14_000, 14_200, 14_400, 14_600], running).allDoneByMs).toBe(Infinity);
+	it('tells no pace from fewer than three finishes', () => {
+		const running = Array.from({ length: 198 }, () => 15_000);
+		expect(survivalCurve([14_000, 14_200], running).allDoneByMs).toBe(Infinity);
+		expect(survivalCurve([14_000, 14_200, 14_400], running.slice(1)).allDoneByMs).toBeLessThan(Infinity);
 	});
 });
 

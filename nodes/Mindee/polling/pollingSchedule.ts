@@ -47,7 +47,7 @@ export interface SurvivalCurve {
 }
 
 /** Fewer finishes than this tell no pace. */
-const PACE_FINISHES_LEAST = 5;
+const PACE_FINISHES_LEAST = 3;
 
 /** Kaplan–Meier estimate from finished durations and the ages jobs in flight are known to exceed. */
 export function survivalCurve(
