@@ -85,6 +85,23 @@ describe('budgetFor', () => {
 		const extra = first.post.acquire(101, AbortSignal.timeout(100));
 		await expect(extra).resolves.toBe(false);
 	});
+
+	it('lets a twentieth of the GET limit be on its way at once; an answer lets the next go, the likeliest first', async () => {
+		const { get } = budgetFor('burst-org', { postsPerMinute: 200, getsPerMinute: 1200, processSharePercent: 100 });
+		const sent = await Promise.all(Array.from({ length: 60 }, async (_, i) => (await get.acquire(1_000 + i)) as number));
+		const granted: string[] = [];
+		const check = get.acquire(2_000).then(() => granted.push('check'));
+		const result = get.acquire(500).then(() => granted.push('result'));
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		expect(granted).toEqual([]);
+		get.settle(sent[0]);
+		await result;
+		expect(granted).toEqual(['result']);
+		get.settle(sent[1]);
+		await check;
+		expect(granted).toEqual(['result', 'check']);
+		for (const slot of sent.slice(2)) get.settle(slot);
+	});
 });
 
 describe('decideRetry', () => {

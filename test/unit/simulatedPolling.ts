@@ -79,7 +79,7 @@ export async function simulate(batch: Batch): Promise<Figures> {
 	const start = Date.now();
 	const random = seeded(batch.seed ?? 11);
 	const faultRandom = seeded((batch.seed ?? 11) + 1);
-	const gets = new SlidingWindowLimiter(GETS_PER_MINUTE, WINDOW_MS);
+	const gets = new SlidingWindowLimiter(GETS_PER_MINUTE, WINDOW_MS, true);
 	const sentAt: number[] = [];
 	const jobs = new Map<
 		string,

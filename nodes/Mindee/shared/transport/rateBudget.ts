@@ -22,7 +22,8 @@ const WINDOW_SLACK_MS = 1_000;
 /**
  * Requests sent and not yet answered, as a part of the limit (at least 2). A 429 only comes back
  * after the fact: when other n8n processes use the same organisation, this bounds how many of
- * ours can be refused at once, at no cost to a process alone (answers come in milliseconds).
+ * ours can be refused at once, at no cost to a process alone (answers come in milliseconds). For
+ * reads it also keeps a burst of checks from answering all at once, late (see `budgetFor`).
  */
 const IN_FLIGHT_SHARE = 1 / 20;
 const MIN_IN_FLIGHT = 2;
@@ -368,11 +369,13 @@ function share(limit: number, percent: number): number {
 export function budgetFor(key: string, limits: RateLimits, windowMs?: number): RateBudget {
 	let budget = budgets.get(key);
 	if (!budget) {
-		// Uploads are bounded in flight (a burst of them is what collides between workers); polls
-		// come a few at a time anyway.
+		// Both are bounded in flight. Uploads: a burst of them is what collides between workers.
+		// Reads: the scheduler checks a batch's jobs together when they may be done, and hundreds of
+		// HTTPS requests at once share a small machine's CPU until all of them answer late; a few
+		// dozen at a time answer in turn, and a result's fetch goes before the checks still waiting.
 		budget = {
 			post: new SlidingWindowLimiter(1, windowMs, true),
-			get: new SlidingWindowLimiter(1, windowMs),
+			get: new SlidingWindowLimiter(1, windowMs, true),
 		};
 		budgets.set(key, budget);
 	}
