@@ -1,16 +1,14 @@
 /**
- * Mindee's ids (models, jobs, inferences, webhooks) are UUIDs. The editor and the node check them
- * with the same pattern, and compare them without regard to case, as UUIDs are meant to be.
+ * Mindee's ids (models, jobs, inferences, webhooks) are UUIDs. The node checks them with one
+ * pattern, and compares them without regard to case, as UUIDs are meant to be.
  */
 
 /** A UUID, unanchored: a part of a larger pattern (a URL path). */
 export const UUID_PART =
 	'[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 
-/** A whole value that is a UUID (also the editor's validation regex). */
-export const UUID_PATTERN = `^${UUID_PART}$`;
-
-const UUID = new RegExp(UUID_PATTERN);
+/** A whole value that is a UUID. */
+const UUID = new RegExp(`^${UUID_PART}$`);
 
 export function isUuid(value: string): boolean {
 	return UUID.test(value);

@@ -285,7 +285,7 @@ export class QueueSuite {
 	/**
 	 * Executions n8n failed before running any node with "Regular expression execution timed out".
 	 * n8n 2.41.1 checks every node's parameters when an execution starts, running resource-locator
-	 * validation regexes (the Mindee node's model ID is one) in a vm with a 250 ms wall-clock timeout;
+	 * validation regexes (the Mindee node has none since this was seen) in a vm with a 250 ms timeout;
 	 * on a starved CPU (2 cores shared by 4 n8n processes, their task runners, PostgreSQL, …) that
 	 * watchdog can fire on a trivial regex. Nothing was sent to Mindee then, so the call is retried.
 	 */

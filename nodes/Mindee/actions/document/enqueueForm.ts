@@ -7,7 +7,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { notModelIdError } from '../../shared/errors';
-import { isUuid, parseIdList, UUID_PATTERN } from '../../shared/ids';
+import { isUuid, parseIdList } from '../../shared/ids';
 import {
 	EXTRACTION_OPTION_PRODUCTS,
 	PRODUCT_VALUES,
@@ -51,15 +51,9 @@ const modelProperty: INodeProperties = {
 			name: 'id',
 			type: 'string',
 			placeholder: 'e.g. 12345678-abcd-4def-8123-456789abcdef',
-			validation: [
-				{
-					type: 'regex',
-					properties: {
-						regex: UUID_PATTERN,
-						errorMessage: 'A model ID is a UUID, as shown in app.mindee.com → your model → API',
-					},
-				},
-			],
+			// No `validation` regex: n8n 2.x runs those in a vm with a 250 ms wall-clock timeout when
+			// every execution starts, and on a busy worker a trivial one can time out and fail the
+			// execution before any node runs. The operation checks the ID itself (notModelIdError).
 		},
 	],
 };
