@@ -228,8 +228,12 @@ describe('checks before any upload', () => {
 		expect(fake.requests).toHaveLength(0);
 	});
 
-	it('a model ID that is not a UUID typed "By ID": n8n refuses to run the node, nothing sent', async () => {
-		await expect(run(extraction({ modelId: byId('invoices-v2') }))).rejects.toThrow(/A model ID is a UUID/);
+	it('a model ID that is not a UUID typed "By ID": the node says so before any upload, nothing sent', async () => {
+		const result = await run(extraction({ modelId: byId('invoices-v2') }));
+
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toBe('"invoices-v2" is not a Mindee model ID');
+		expect(description(result.error)).toMatch(/Model IDs are UUIDs/);
 		expect(fake.requests).toHaveLength(0);
 	});
 
