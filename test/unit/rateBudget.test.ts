@@ -108,7 +108,7 @@ describe('decideRetry', () => {
 	const noJitter = () => 1;
 
 	it('waits as Retry-After says on 429, for uploads and polls alike', () => {
-		expect(decideRetry('POST', { kind: 'status', status: 429, retryAfter: '3' }, 1)).toEqual({ retry: true, delayMs: 3000, rateLimited: true });
+		expect(decideRetry('POST', { kind: 'status', status: 429, retryAfterMs: 3000 }, 1)).toEqual({ retry: true, delayMs: 3000, rateLimited: true });
 		expect(decideRetry('GET', { kind: 'status', status: 429 }, 1, noJitter)).toEqual({ retry: true, delayMs: 1000, rateLimited: true });
 	});
 

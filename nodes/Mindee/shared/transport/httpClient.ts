@@ -198,11 +198,12 @@ export class MindeeHttpClient {
 				deadline: request.deadline,
 			});
 			let response: IN8nHttpFullResponse;
+			let retryAfterMs: number | undefined;
 			try {
 				response = await this.sendOnce(url, request, timeoutMs, upload ? stopped : undefined);
+				retryAfterMs = parseRetryAfter(response.headers?.['retry-after']);
 				// A 429 was not taken by Mindee, and tells the limiter the organisation is at its limit.
-				if (response.statusCode === 429)
-					limiter.refuse(slot, Date.now(), parseRetryAfter(response.headers?.['retry-after']));
+				if (response.statusCode === 429) limiter.refuse(slot, Date.now(), retryAfterMs);
 				else limiter.settle(slot);
 			} catch (error) {
 				limiter.settle(slot);
@@ -234,7 +235,7 @@ export class MindeeHttpClient {
 			const failure: Failure = {
 				kind: 'status',
 				status: statusCode,
-				retryAfter: response.headers?.['retry-after'],
+				retryAfterMs,
 			};
 			const decision = decideRetry(request.method, failure, attempt);
 			const repeatedByCaller = request.once && !decision.rateLimited;

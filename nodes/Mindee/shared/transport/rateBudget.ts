@@ -161,7 +161,8 @@ export class SlidingWindowLimiter {
 		if (now < turnover) pauseMs = Math.min(pauseMs, turnover - now);
 		if (retryAfterMs !== undefined) pauseMs = retryAfterMs;
 		const level = this.level();
-		if (slot === this.probe) this.probesRefused++;
+		const wasProbe = slot === this.probe;
+		if (wasProbe) this.probesRefused++;
 		// When Mindee said when to come back, the next probe goes then, later after each refused
 		// probe: a process alone whose level was learned from a window shorter than ours is back at
 		// its pace in seconds, and processes sharing the key collide a few times, not every second.
@@ -169,7 +170,7 @@ export class SlidingWindowLimiter {
 			retryAfterMs === undefined
 				? undefined
 				: now + Math.min(this.windowMs, retryAfterMs * 2 ** Math.max(0, this.probesRefused - 1));
-		if (slot === this.probe) {
+		if (wasProbe) {
 			// No room for one more: stay at the level, and try for more once the window has turned
 			// over, or Mindee's Retry-After.
 			this.probe = undefined;

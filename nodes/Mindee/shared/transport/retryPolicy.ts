@@ -28,8 +28,9 @@ const TRANSIENT_CODES = new Set([
 	'UND_ERR_SOCKET',
 ]);
 
+/** What failed: an HTTP status (with Mindee's Retry-After as `parseRetryAfter` read it), or a network error. */
 export type Failure =
-	{ kind: 'status'; status: number; retryAfter?: unknown } | { kind: 'network'; code?: string };
+	{ kind: 'status'; status: number; retryAfterMs?: number } | { kind: 'network'; code?: string };
 
 export interface RetryDecision {
 	retry: boolean;
@@ -71,14 +72,14 @@ export function decideRetry(
 	if (failure.kind === 'status') {
 		if (failure.status === 429) {
 			if (attempt >= MAX_ATTEMPTS.rateLimited) return NO_RETRY;
-			const delayMs = parseRetryAfter(failure.retryAfter) ?? backoffMs(attempt, random);
+			const delayMs = failure.retryAfterMs ?? backoffMs(attempt, random);
 			return { retry: true, delayMs, rateLimited: true };
 		}
 		const retryable = isGet ? failure.status >= 500 : failure.status === 503;
 		if (!retryable || attempt >= MAX_ATTEMPTS.serverError) return NO_RETRY;
 		return {
 			retry: true,
-			delayMs: parseRetryAfter(failure.retryAfter) ?? backoffMs(attempt, random, baseMs),
+			delayMs: failure.retryAfterMs ?? backoffMs(attempt, random, baseMs),
 			rateLimited: false,
 		};
 	}
