@@ -62,6 +62,11 @@ function checkGaps(fake: FakeMindee): number[] {
 	return gaps;
 }
 
+/** The job (or result) id a request's path names, if any. */
+function jobIdIn(path: string): string | undefined {
+	return /\/(?:jobs|results|inferences)\/([^/?]+)/.exec(path)?.[1];
+}
+
 export function figuresOf(fake: FakeMindee): FakeFigures {
 	const byStatus: Record<string, number> = {};
 	let posts = 0;
@@ -86,7 +91,7 @@ export function figuresOf(fake: FakeMindee): FakeFigures {
 	const getsByJob = new Map<string, number>(jobs.map((job) => [job.id, 0]));
 	for (const request of fake.requests) {
 		if (request.method !== 'GET') continue;
-		const id = /\/(?:jobs|results|inferences)\/([^/?]+)/.exec(request.path)?.[1];
+		const id = jobIdIn(request.path);
 		if (id !== undefined && getsByJob.has(id)) getsByJob.set(id, getsByJob.get(id)! + 1);
 	}
 	const latest = jobs
@@ -126,6 +131,27 @@ export function figuresOf(fake: FakeMindee): FakeFigures {
 		slowestProcessingMs: Math.max(0, ...jobs.map((job) => job.readyAt - job.enqueuedAt)),
 		latestJob,
 	};
+}
+
+/**
+ * Each job as the fake saw it, in ms from the run's first request: enqueued, ready, result
+ * fetched, and every GET of it ([arrival, status]).
+ */
+export function jobTimelines(fake: FakeMindee) {
+	const start = Math.min(...fake.requests.map((request) => request.at));
+	const getsByJob = new Map<string, Array<[number, number]>>();
+	for (const request of fake.requests) {
+		const id = request.method === 'GET' ? jobIdIn(request.path) : undefined;
+		if (id === undefined) continue;
+		if (!getsByJob.has(id)) getsByJob.set(id, []);
+		getsByJob.get(id)!.push([request.at - start, request.status]);
+	}
+	return [...fake.jobs.values()].map((job) => ({
+		enqueuedAt: job.enqueuedAt - start,
+		readyAt: job.readyAt - start,
+		fetchedAt: job.resultFetchedAt === undefined ? null : job.resultFetchedAt - start,
+		gets: getsByJob.get(job.id) ?? [],
+	}));
 }
 
 export function median(values: number[]): number {

@@ -48,7 +48,7 @@ import { version as sdkVersion } from 'mindee/package.json';
 import { startFakeMindee, type FakeMindeeOptions } from '../test/fake-mindee/server';
 import { ClientProcess } from './clientProcess';
 import { createWorkspace, type Workspace } from './fixtures';
-import { figuresOf, median, percentile, type FakeFigures } from './measure';
+import { figuresOf, jobTimelines, median, percentile, type FakeFigures } from './measure';
 import type { RunRequest, RunResult, Side } from './protocol';
 import { consoleTable, markdownTable, megabytes, millis, ratio, seconds, type Row } from './report';
 
@@ -140,6 +140,9 @@ class Bench {
 		const fake = await this.startFake(fakeOptions);
 		try {
 			const result = await client.run({ ...request, baseUrl: fake.url, apiKey: fake.apiKey, modelId: MODEL_ID });
+			// BENCH_JOBS_DIR=<dir>: every job's timeline of this run, to read a tail by hand.
+			const jobsDir = process.env.BENCH_JOBS_DIR;
+			if (jobsDir) writeFileSync(join(jobsDir, `${side}-${Date.now()}.json`), JSON.stringify(jobTimelines(fake)));
 			return { result, figures: figuresOf(fake) };
 		} finally {
 			await fake.stop();
