@@ -51,3 +51,28 @@ it('enqueues a PDF, polls until processed and returns the raw result', async () 
 	expect(item.binary?.data).toMatchObject({ mimeType: 'application/pdf', fileName: 'invoice.pdf' });
 	expect((await readBinary(item.binary!.data)).equals(pdf)).toBe(true);
 });
+
+it('reads its credential once per execution, not once per request', async () => {
+	const result = await runMindeeNode({
+		parameters: {
+			resource: 'extraction',
+			operation: 'enqueueAndPoll',
+			modelId: { __rl: true, mode: 'id', value: EXTRACTION_MODEL_ID },
+			inputType: 'binary',
+			binaryPropertyName: 'data',
+			outputMode: 'raw',
+			pollingOptions: { initialDelaySeconds: 0.2, intervalSeconds: 1 },
+		},
+		items: Array.from({ length: 4 }, () => ({
+			json: {},
+			binary: { data: { data: pdf, mimeType: 'application/pdf', fileName: 'invoice.pdf' } },
+		})),
+		credentials: { apiKey: fake.apiKey, baseUrl: fake.url },
+	});
+
+	expect(result.status).toBe('success');
+	// 4 uploads, at least one check and one result fetch each, all with the key.
+	expect(fake.requests.length).toBeGreaterThanOrEqual(12);
+	expect(fake.requests.every((request) => request.headers.authorization === fake.apiKey)).toBe(true);
+	expect(result.credentialsHelper.decryptions).toBe(1);
+});

@@ -29,6 +29,8 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 
 	/** Credential data as stored, by credential type name. Updated by preAuthentication / OAuth refreshes. */
 	readonly stored: Record<string, ICredentialDataDecryptedObject>;
+	/** How many times a credential was read and decrypted (n8n reads it from its database each time). */
+	decryptions = 0;
 
 	constructor(credentialTypes: ICredentialType[], data: Record<string, ICredentialDataDecryptedObject>) {
 		super();
@@ -139,6 +141,7 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		raw?: boolean,
 		expressionResolveValues?: ICredentialsExpressionResolveValues,
 	): Promise<ICredentialDataDecryptedObject> {
+		this.decryptions++;
 		const stored = this.stored[type];
 		if (!stored) {
 			throw new UnexpectedError(`The test gave no credentials of type "${type}"`);

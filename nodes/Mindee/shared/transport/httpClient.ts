@@ -1,4 +1,5 @@
 import type {
+	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
@@ -126,6 +127,11 @@ export class MindeeHttpClient {
 		readonly account: string,
 		private readonly keyHasPrefix: boolean,
 		readonly budget: RateBudget,
+		/**
+		 * The credential as read once for this client, handed to n8n's helper with each request:
+		 * without it the helper reads and decrypts it again every time (a database read in n8n).
+		 */
+		private readonly credential: ICredentialsDecrypted,
 	) {}
 
 	static async create(context: MindeeContext): Promise<MindeeHttpClient> {
@@ -138,7 +144,14 @@ export class MindeeHttpClient {
 		const keyHasPrefix = /^\s*(bearer|token)\s/i.test(apiKey);
 		const account = organisationKey(baseUrl, apiKey);
 		const budget = budgetFor(account, readRateLimits(credentials));
-		return new MindeeHttpClient(context, baseUrl, account, keyHasPrefix, budget);
+		const { id, name } = context.getNode().credentials?.[PLATFORM_CREDENTIAL_TYPE] ?? {};
+		const credential = {
+			id: id ?? '',
+			name: name ?? '',
+			type: PLATFORM_CREDENTIAL_TYPE,
+			data: credentials,
+		};
+		return new MindeeHttpClient(context, baseUrl, account, keyHasPrefix, budget, credential);
 	}
 
 	/**
@@ -285,6 +298,7 @@ export class MindeeHttpClient {
 			this.context,
 			PLATFORM_CREDENTIAL_TYPE,
 			options,
+			{ credentialsDecrypted: this.credential },
 		) as Promise<IN8nHttpFullResponse>;
 		return await answerInTime(answer, timeoutMs + HARD_STOP_SLACK_MS);
 	}
