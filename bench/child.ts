@@ -27,15 +27,17 @@ async function run(request: RunRequest): Promise<void> {
 	const execute = await prepare(request);
 	const timed = async () => {
 		const started = performance.now();
+		const cpuBefore = process.cpuUsage();
 		const outcome = await execute();
-		return { outcome, wallMs: performance.now() - started };
+		const cpu = process.cpuUsage(cpuBefore);
+		return { outcome, wallMs: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000 };
 	};
 	if (request.measureMemory) {
 		const { value, memory } = await measureMemory(timed);
-		send({ type: 'result', id: request.id, wallMs: value.wallMs, ...value.outcome, memory });
+		send({ type: 'result', id: request.id, wallMs: value.wallMs, cpuMs: value.cpuMs, ...value.outcome, memory });
 	} else {
-		const { outcome, wallMs } = await timed();
-		send({ type: 'result', id: request.id, wallMs, ...outcome });
+		const { outcome, wallMs, cpuMs } = await timed();
+		send({ type: 'result', id: request.id, wallMs, cpuMs, ...outcome });
 	}
 }
 

@@ -17,7 +17,13 @@ export class ClientProcess {
 
 	private constructor(readonly side: Side, certPath: string) {
 		this.child = fork(join(__dirname, 'child.ts'), [side], {
-			execArgv: ['-r', 'ts-node/register/transpile-only', '--expose-gc'],
+			execArgv: [
+				'-r',
+				'ts-node/register/transpile-only',
+				'--expose-gc',
+				// BENCH_CLIENT_PROFILE_DIR=<dir>: a CPU profile of each client process, written as it exits.
+				...(process.env.BENCH_CLIENT_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CLIENT_PROFILE_DIR}`] : []),
+			],
 			env: {
 				...process.env,
 				// Trust the fake server's throw-away certificate (read once, at start-up, by Node's TLS).

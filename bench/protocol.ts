@@ -24,6 +24,8 @@ export interface RunResult {
 	type: 'result';
 	id: number;
 	wallMs: number;
+	/** CPU time (user + system) the client process spent on the run, ms. */
+	cpuMs: number;
 	items: number;
 	succeeded: number;
 	errors: number;

@@ -152,6 +152,7 @@ class Bench {
 	detail(title: string, runs: Record<string, SideRun | SideRun[]>): void {
 		const summarise = (run: SideRun) => ({
 			wall: seconds(run.result.wallMs),
+			clientCpu: `${seconds(run.result.cpuMs)}, ${(run.result.cpuMs / Math.max(1, run.figures.requests)).toFixed(2)} ms per request`,
 			items: run.result.items,
 			succeeded: run.result.succeeded,
 			errors: run.result.errors,
