@@ -69,10 +69,13 @@ describe('survivalCurve', () => {
 		expect(done.allDoneByMs).toBeLessThan(survivalCurve(finished.slice(0, 10), checkedEarlier).allDoneByMs * 2);
 	});
 
-	it('tells no pace from fewer than three finishes', () => {
+	it('before three finishes tell a pace, expects the kind done by twice its first finish', () => {
 		const running = Array.from({ length: 198 }, () => 15_000);
-		expect(survivalCurve([14_000, 14_200], running).allDoneByMs).toBe(Infinity);
-		expect(survivalCurve([14_000, 14_200, 14_400], running.slice(1)).allDoneByMs).toBeLessThan(Infinity);
+		expect(survivalCurve([], running).allDoneByMs).toBe(Infinity);
+		expect(survivalCurve([14_000, 14_200], running).allDoneByMs).toBe(28_000);
+		const paced = survivalCurve([14_000, 14_200, 14_400], running.slice(1)).allDoneByMs;
+		expect(paced).toBeLessThan(Infinity);
+		expect(paced).not.toBe(28_000);
 	});
 });
 
@@ -176,10 +179,15 @@ describe('plannedGapMs', () => {
 	});
 
 	it('plans for a quarter of the window at most, and for a few seconds at least', () => {
-		// One of 200 similar jobs finished (at 14 s): no pace yet.
-		const oneFinished = survivalCurve([14_000], Array.from({ length: 199 }, () => 14_500));
-		const noPace = Array.from({ length: 200 }, () => waiting({ curve: oneFinished, startedAt: 0 }));
-		expect(plannedGapMs(noPace, 14_500, budget(0))).toBeCloseTo((200 * horizonMs) / (1_140 - 200));
+		// One of 200 similar jobs finished: no pace yet, all expected done by twice its age.
+		const noPace = (firstFinishMs: number) => {
+			const curve = survivalCurve([firstFinishMs], Array.from({ length: 199 }, () => firstFinishMs + 500));
+			return Array.from({ length: 200 }, () => waiting({ curve, startedAt: 0 }));
+		};
+		expect(plannedGapMs(noPace(14_000), 14_500, budget(0))).toBeCloseTo((200 * 13_500) / (1_140 - 200));
+		expect(plannedGapMs(noPace(40_000), 40_500, budget(0))).toBeCloseTo((200 * horizonMs) / (1_140 - 200));
+		// 3-second jobs: not planned for the whole horizon, but for the few seconds at least.
+		expect(plannedGapMs(noPace(3_000), 3_500, budget(0))).toBeCloseTo((200 * 5_000) / (1_140 - 200));
 		// Past the time all similar jobs were done: 5 s each.
 		expect(plannedGapMs(batch(200), 30_000, budget(0))).toBeCloseTo((200 * 5_000) / (1_140 - 200));
 	});
