@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { USER_AGENT } from '../../nodes/Mindee/shared/transport/httpClient';
+import { batchParameters } from './batch/batchHelpers';
 import { readBinary, runMindeeNode, useFakeMindee } from './harness';
 
 const EXTRACTION_MODEL_ID = 'b3274545-bb22-bb22-991e-9ca0639829a3';
@@ -54,15 +55,7 @@ it('enqueues a PDF, polls until processed and returns the raw result', async () 
 
 it('reads its credential once per execution, not once per request', async () => {
 	const result = await runMindeeNode({
-		parameters: {
-			resource: 'extraction',
-			operation: 'enqueueAndPoll',
-			modelId: { __rl: true, mode: 'id', value: EXTRACTION_MODEL_ID },
-			inputType: 'binary',
-			binaryPropertyName: 'data',
-			outputMode: 'raw',
-			pollingOptions: { initialDelaySeconds: 0.2, intervalSeconds: 1 },
-		},
+		parameters: batchParameters({ initialDelaySeconds: 0.2, intervalSeconds: 1 }),
 		items: Array.from({ length: 4 }, () => ({
 			json: {},
 			binary: { data: { data: pdf, mimeType: 'application/pdf', fileName: 'invoice.pdf' } },
