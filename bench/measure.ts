@@ -44,27 +44,28 @@ export function busiestWindow(times: number[], windowMs = MINUTE_MS): number {
 	return most;
 }
 
-/** Per job, the gaps between its checks as they reached the server. */
-function checkGaps(fake: FakeMindee): number[] {
-	const checksByJob = new Map<string, number[]>();
+/** Every GET of each job (its status checks and result fetches), by the id its path names. */
+function getsByJob(fake: FakeMindee): Map<string, FakeMindee['requests']> {
+	const gets = new Map<string, FakeMindee['requests']>();
 	for (const request of fake.requests) {
-		if (request.method !== 'GET' || !request.path.startsWith('/v2/jobs/')) continue;
-		const id = request.path.slice('/v2/jobs/'.length).split('?')[0];
-		const times = checksByJob.get(id) ?? [];
-		times.push(request.at);
-		checksByJob.set(id, times);
+		const id = request.method === 'GET' ? /\/(?:jobs|results|inferences)\/([^/?]+)/.exec(request.path)?.[1] : undefined;
+		if (id === undefined) continue;
+		const ofJob = gets.get(id);
+		if (ofJob) ofJob.push(request);
+		else gets.set(id, [request]);
 	}
+	return gets;
+}
+
+/** Per job, the gaps between its checks (`GET /v2/jobs/{id}`) as they reached the server. */
+function checkGaps(getsOf: Map<string, FakeMindee['requests']>): number[] {
 	const gaps: number[] = [];
-	for (const times of checksByJob.values()) {
+	for (const gets of getsOf.values()) {
+		const times = gets.filter((request) => request.path.startsWith('/v2/jobs/')).map((request) => request.at);
 		times.sort((a, b) => a - b);
 		for (let index = 1; index < times.length; index++) gaps.push(times[index] - times[index - 1]);
 	}
 	return gaps;
-}
-
-/** The job (or result) id a request's path names, if any. */
-function jobIdIn(path: string): string | undefined {
-	return /\/(?:jobs|results|inferences)\/([^/?]+)/.exec(path)?.[1];
 }
 
 export function figuresOf(fake: FakeMindee): FakeFigures {
@@ -88,27 +89,20 @@ export function figuresOf(fake: FakeMindee): FakeFigures {
 		last = Math.max(last, request.at);
 	}
 	const jobs = [...fake.jobs.values()];
-	const getsByJob = new Map<string, number>(jobs.map((job) => [job.id, 0]));
-	for (const request of fake.requests) {
-		if (request.method !== 'GET') continue;
-		const id = jobIdIn(request.path);
-		if (id !== undefined && getsByJob.has(id)) getsByJob.set(id, getsByJob.get(id)! + 1);
-	}
+	const getsOf = getsByJob(fake);
 	const latest = jobs
 		.filter((job) => job.resultFetchedAt !== undefined)
 		.sort((a, b) => b.resultFetchedAt! - b.readyAt - (a.resultFetchedAt! - a.readyAt))[0];
 	const latestJob = latest && {
 		processingMs: latest.readyAt - latest.enqueuedAt,
-		getsAtMs: fake.requests
-			.filter((request) => request.method === 'GET' && request.path.includes(latest.id))
-			.map((request) => request.at - latest.enqueuedAt),
+		getsAtMs: (getsOf.get(latest.id) ?? []).map((request) => request.at - latest.enqueuedAt),
 	};
 	const readyToFetchedMs = jobs
 		.filter((job) => job.resultFetchedAt !== undefined)
 		.map((job) => job.resultFetchedAt! - job.readyAt)
 		.sort((a, b) => a - b);
 	const counted = fake.requests.filter((request) => request.status !== 429);
-	const gaps = checkGaps(fake);
+	const gaps = checkGaps(getsOf);
 	return {
 		busiestMinute: {
 			posts: busiestWindow(counted.filter((request) => request.method === 'POST').map((request) => request.at)),
@@ -127,7 +121,7 @@ export function figuresOf(fake: FakeMindee): FakeFigures {
 		jobs: jobs.length,
 		readyToFetchedMs,
 		spanMs: fake.requests.length ? last - first : 0,
-		getsPerJob: [...getsByJob.values()].sort((a, b) => a - b),
+		getsPerJob: jobs.map((job) => getsOf.get(job.id)?.length ?? 0).sort((a, b) => a - b),
 		slowestProcessingMs: Math.max(0, ...jobs.map((job) => job.readyAt - job.enqueuedAt)),
 		latestJob,
 	};
@@ -139,18 +133,12 @@ export function figuresOf(fake: FakeMindee): FakeFigures {
  */
 export function jobTimelines(fake: FakeMindee) {
 	const start = Math.min(...fake.requests.map((request) => request.at));
-	const getsByJob = new Map<string, Array<[number, number]>>();
-	for (const request of fake.requests) {
-		const id = request.method === 'GET' ? jobIdIn(request.path) : undefined;
-		if (id === undefined) continue;
-		if (!getsByJob.has(id)) getsByJob.set(id, []);
-		getsByJob.get(id)!.push([request.at - start, request.status]);
-	}
+	const getsOf = getsByJob(fake);
 	return [...fake.jobs.values()].map((job) => ({
 		enqueuedAt: job.enqueuedAt - start,
 		readyAt: job.readyAt - start,
 		fetchedAt: job.resultFetchedAt === undefined ? null : job.resultFetchedAt - start,
-		gets: getsByJob.get(job.id) ?? [],
+		gets: (getsOf.get(job.id) ?? []).map((request) => [request.at - start, request.status]),
 	}));
 }
 
