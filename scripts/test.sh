@@ -84,12 +84,21 @@ wait
 node -e '
   const fs = require("fs");
   let passed = 0, failed = 0, skipped = 0;
+  const failures = [];
   for (const f of process.argv.slice(2)) {
     if (!fs.existsSync(f)) { console.log(`missing: ${f}`); failed++; continue; }
     const r = JSON.parse(fs.readFileSync(f, "utf8"));
     passed += r.numPassedTests; failed += r.numFailedTests + r.numRuntimeErrorTestSuites; skipped += r.numPendingTests;
     if (!r.success && r.numFailedTests + r.numRuntimeErrorTestSuites === 0) failed++;
+    // Named again at the end, where a log cut to its last lines still shows them.
+    for (const suite of r.testResults) {
+      const file = suite.name.replace(process.cwd() + "/", "");
+      const tests = suite.assertionResults.filter((test) => test.status === "failed");
+      for (const test of tests) failures.push(`${file} › ${test.fullName}`);
+      if (!tests.length && suite.status === "failed") failures.push(`${file}: ${(suite.message || "").split("\n").find((line) => line.trim())?.trim() || "the suite did not run"}`);
+    }
   }
+  if (failures.length) console.log(`\nFailed:\n${failures.map((name) => `  ${name}`).join("\n")}`);
   console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped in ${process.argv[1]}`);
   process.exit(failed ? 1 : 0);
 ' "$(clock)" "$results/fast.json" $(for part in $e2e_parts; do echo "$results/e2e-$part.json"; done)

@@ -8,6 +8,7 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { defaultModels } from '../../fake-mindee/fixtures';
+import { when } from '../batch/batchHelpers';
 import { runMindeeNode, useFakeMindee } from '../harness';
 import {
 	animatedPng,
@@ -163,9 +164,15 @@ describe('Mindee\'s answers, explained', () => {
 	});
 
 	it('a rate-limited upload (429 with Retry-After) is retried after the wait and succeeds', async () => {
-		fake.configure({ faults: { rateLimitWindow: { durationMs: 400, retryAfterSeconds: 1 } } });
+		// The window opens now and closes once Mindee has refused an upload, however long the run
+		// took to send it (a fixed window could close before a busy machine's first upload).
+		fake.configure({ faults: { rateLimitWindow: { durationMs: 60_000, retryAfterSeconds: 1 } } });
+		const stopWatching = when(
+			() => enqueues(fake).some((request) => request.status === 429),
+			() => fake.configure({ faults: {} }),
+		);
 
-		const result = await run(extraction());
+		const result = await run(extraction()).finally(stopWatching);
 
 		expect(result.error).toBeUndefined();
 		const posts = enqueues(fake);
