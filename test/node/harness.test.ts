@@ -176,10 +176,12 @@ const httpProbe: INodeType = {
 };
 
 /** Waits for n8n's cancel signal (or 10 s), and reports whether it fired. */
+let waitForCancelStarted = false;
 let cancelSignalFired: boolean | undefined;
 const waitForCancel: INodeType = {
 	description: { ...probeDescription('waitForCancel'), credentials: undefined, properties: [] },
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		waitForCancelStarted = true;
 		const signal = this.getExecutionCancelSignal();
 		cancelSignalFired = await new Promise<boolean>((resolve) => {
 			const timer = setTimeout(() => resolve(false), 10_000);
@@ -310,15 +312,21 @@ describe('node test harness (n8n-core WorkflowExecute)', () => {
 	});
 
 	it('cancels a running execution: the node sees getExecutionCancelSignal() fire', async () => {
+		waitForCancelStarted = false;
 		cancelSignalFired = undefined;
-		const result = await runWorkflow({
+		const controller = new AbortController();
+		const execution = runWorkflow({
 			nodeTypes,
 			credentialTypes,
 			startItems: [{ json: {} }],
 			nodes: [{ name: 'Wait', type: `${PACKAGE_NAME}.waitForCancel` }],
 			connections: { [START_NODE_NAME]: { main: [[{ node: 'Wait', type: 'main', index: 0 }]] } },
-			abortAfterMs: 200,
+			signal: controller.signal,
 		});
+		// Stopped once the node runs, however long a busy machine took to start it.
+		while (!waitForCancelStarted) await new Promise((resolve) => setTimeout(resolve, 20));
+		controller.abort();
+		const result = await execution;
 
 		expect(cancelSignalFired).toBe(true);
 		expect(result.cancelled).toBe(true);

@@ -3,7 +3,7 @@
  * (WorkflowExecute), with real HTTP through n8n-core's request helpers and the credential type's
  * own `authenticate`, and real n8n binary data.
  *
- *   runWorkflow({ nodes, connections, credentials, startItems | pinData, binaryMode, signal | abortAfterMs })
+ *   runWorkflow({ nodes, connections, credentials, startItems | pinData, binaryMode, signal })
  *   runMindeeNode({ parameters, items, credentials: { apiKey, baseUrl }, continueOnFail, onError, signal })
  *
  * Files: env.ts (process env, temp root), n8nInternals.ts (n8n-core's own @n8n/di and Logger),

@@ -31,7 +31,6 @@ export interface RunMindeeNodeOptions {
 	onError?: OnError;
 	/** Cancels the execution when aborted. */
 	signal?: AbortSignal;
-	abortAfterMs?: number;
 	binaryMode?: BinaryMode;
 	typeVersion?: number;
 	/** n8n's execution mode (default 'manual'); 'retry' is what Executions → Retry runs in. */
@@ -69,7 +68,6 @@ export async function runMindeeNode(options: RunMindeeNodeOptions): Promise<Mind
 		},
 		credentials: options.credentials ? { [MINDEE_CREDENTIAL_TYPE]: { ...options.credentials } } : {},
 		signal: options.signal,
-		abortAfterMs: options.abortAfterMs,
 		binaryMode: options.binaryMode,
 		mode: options.mode,
 	});

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- Node-side test code: never shipped, needs Node's APIs */
 /**
  * Runs a workflow through n8n's real execution engine, `WorkflowExecute` from n8n-core, the way
  * n8n's own NodeTestHarness (packages/core/nodes-testing) and a manual run in n8n do: a `Workflow`
@@ -61,8 +60,6 @@ export interface RunWorkflowOptions {
 	binaryMode?: BinaryMode;
 	/** Cancels the execution (as the Stop button does) when aborted. */
 	signal?: AbortSignal;
-	/** Cancels the execution this long after it started. */
-	abortAfterMs?: number;
 	/** n8n's execution timeout (workflow setting "Timeout Workflow"), in ms from the start. */
 	executionTimeoutMs?: number;
 	settings?: IWorkflowSettings;
@@ -173,7 +170,6 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<HarnessR
 		cancelled = true;
 		execution.cancel();
 	};
-	const timer = options.abortAfterMs === undefined ? undefined : setTimeout(cancel, options.abortAfterMs);
 	if (options.signal?.aborted) cancel();
 	options.signal?.addEventListener('abort', cancel, { once: true });
 
@@ -181,7 +177,6 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<HarnessR
 	try {
 		run = await execution;
 	} finally {
-		if (timer) clearTimeout(timer);
 		options.signal?.removeEventListener('abort', cancel);
 	}
 	const executionTimeMs = Date.now() - startedAt;

@@ -184,8 +184,9 @@ describe('Mindee\'s answers, explained', () => {
 
 describe('while polling', () => {
 	it('a job ID Mindee does not know yet (404 right after enqueue) is polled again, then the result comes', async () => {
-		// Longer than the 100 ms jobs before it took, so the first poll (timed by them) finds no job.
-		fake.configure({ faults: { jobNotFoundForMs: 1_000 } });
+		// Far longer than the 100 ms jobs before it took, so the first poll (timed by them) finds no
+		// job even when a busy machine sends it late.
+		fake.configure({ faults: { jobNotFoundForMs: 3_000 } });
 
 		const result = await run(extraction());
 
@@ -208,13 +209,16 @@ describe('while polling', () => {
 
 	it('cancelling the execution stops the polling at once', async () => {
 		fake.configure({ processingMs: 10_000 });
+		// Stopped while polling: once Mindee has been asked for the job's status.
+		const controller = new AbortController();
+		const stopWatching = when(() => gets(fake).length > 0, () => controller.abort());
 
 		const result = await runMindeeNode({
 			parameters: extraction(),
 			items: [pdfItem()],
 			credentials: credentialsOf(fake),
-			abortAfterMs: 600,
-		});
+			signal: controller.signal,
+		}).finally(stopWatching);
 
 		expect(result.cancelled).toBe(true);
 		// Ended without waiting for Mindee: the 10 s job was still processing.
