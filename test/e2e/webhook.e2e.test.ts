@@ -24,7 +24,7 @@ import type { MindeeJob } from '../../nodes/Mindee/shared/types';
 import { signBody, startFakeMindee } from '../fake-mindee/server';
 import type { FakeMindee, FakeMindeeOptions, MindeeResultField } from '../fake-mindee/types';
 import { e2eVersions, N8nInstance, nodeErrorOf, outputOf, packPackage } from './harness';
-import { savedExecutions } from './harness/executions';
+import { savedExecutions, waitForExecutions } from './harness/executions';
 import { HttpSink, SinkRequest, startHttpSink } from './harness/httpSink';
 import { fixtureFile, mindeeCredential, NODE_NAMES } from './workflows/extraction';
 import {
@@ -354,7 +354,8 @@ describe.each(e2eVersions())('n8n %s: Mindee Webhook Trigger', (version) => {
 				await sleep(1_000);
 				expect(sink.requests.filter(sinkHitsOf(triggerId))).toHaveLength(1); // nothing on Failed
 
-				const executions = await savedExecutions(n8n, triggerId);
+				// Saved once it has ended, which a busy machine may take longer than the second above to do.
+				const executions = await waitForExecutions(n8n, triggerId, (all) => all.length > 0 && all.every((e) => !['new', 'running'].includes(e.status)));
 				expect(executions).toHaveLength(1);
 				expect(executions[0]).toEqual(
 					expect.objectContaining({
@@ -489,7 +490,7 @@ describe.each(e2eVersions())('n8n %s: Mindee Webhook Trigger', (version) => {
 				);
 				await sleep(1_000);
 				expect(sink.requests.filter(sinkHitsOf(triggerId, '/result'))).toEqual([]);
-				const after = await savedExecutions(n8n, triggerId);
+				const after = await waitForExecutions(n8n, triggerId, (all) => all.length > before.length);
 				expect(after).toHaveLength(before.length + 1);
 
 				process.stdout.write(

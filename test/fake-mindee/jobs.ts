@@ -103,7 +103,8 @@ export class JobStore {
       clearTimeout(timer);
       this.timers.delete(state.record.id);
     }
-    state.completedAtMs = preciseNow();
+    // Done when its processing time was over, however late a busy machine's timer or poll noticed.
+    state.completedAtMs = state.createdAtMs + (state.record.readyAt - state.record.enqueuedAt);
     if (state.fail) {
       state.record.status = 'Failed';
       state.error = inferenceFailed();

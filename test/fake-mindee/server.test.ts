@@ -64,7 +64,7 @@ async function enqueue(slug: string, fields: Record<string, string | string[]>, 
   return call('POST', path ?? `/v2/products/${slug}/enqueue`, { body: form(fields, file) });
 }
 
-async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 3000): Promise<T> {
+async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
@@ -307,7 +307,7 @@ describe('enqueue', () => {
 
 describe('job lifecycle and results', () => {
   it('polls 200 Processing, then 302 with Location and a JSON job body, then serves the rewritten result', async () => {
-    fake.configure({ processingMs: 500 });
+    fake.configure({ processingMs: 2_000 });
     const r = await enqueue('extraction', { model_id: MODEL.extraction, alias: 'inv-1', raw_text: 'true', polygon: 'true' });
     const id = r.body.job.id;
     const first = await call('GET', `/v2/jobs/${id}`);

@@ -72,7 +72,7 @@ async function enqueue(fields: Record<string, string>): Promise<MindeeJob> {
   return body.job;
 }
 
-async function waitFor(fn: () => boolean, timeoutMs = 3000): Promise<void> {
+async function waitFor(fn: () => boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!fn()) {
     if (Date.now() > deadline) throw new Error('waitFor: timed out');

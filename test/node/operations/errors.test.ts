@@ -122,12 +122,13 @@ describe('Mindee\'s answers, explained', () => {
 		// Far longer than Maximum Wait, so "still processing at the end" means the node gave up on time.
 		fake.configure({ processingMs: 30_000 });
 
-		const result = await run(extraction({ pollingOptions: { initialDelaySeconds: 0.1, intervalSeconds: 1, maxWaitSeconds: 1 } }));
+		// 3 s: time for a first check at 0.1 s even when a busy machine starts the node late.
+		const result = await run(extraction({ pollingOptions: { initialDelaySeconds: 0.1, intervalSeconds: 1, maxWaitSeconds: 3 } }));
 
 		expect(result.status).toBe('error');
 		const [job] = [...fake.jobs.values()];
 		expect(job.status).toBe('Processing');
-		expect(result.error?.message).toBe(`Mindee had not finished job ${job.id} after 1 seconds`);
+		expect(result.error?.message).toBe(`Mindee had not finished job ${job.id} after 3 seconds`);
 		expect(description(result.error)).toContain(job.id);
 		expect(gets(fake).length).toBeGreaterThanOrEqual(1);
 		expect(gets(fake).every((request) => request.path === `/v2/jobs/${job.id}`)).toBe(true);

@@ -368,11 +368,23 @@ describe('polling', () => {
 	});
 
 	it('by default several documents are sent at once', async () => {
-		const result = await run(extraction(), [pdfItem(), pdfItem(), pdfItem()]);
+		// What the node did, not the order answers reached the fake: all three uploads were on their
+		// way before the first of them was answered.
+		const steps: string[] = [];
+		const enqueue = MindeeApi.prototype.enqueue;
+		const spy = jest.spyOn(MindeeApi.prototype, 'enqueue').mockImplementation(async function (this: MindeeApi, ...args) {
+			steps.push('sent');
+			try {
+				return await enqueue.apply(this, args);
+			} finally {
+				steps.push('answered');
+			}
+		});
+		const result = await run(extraction(), [pdfItem(), pdfItem(), pdfItem()]).finally(() => spy.mockRestore());
 
 		expect(result.error).toBeUndefined();
-		const lines = fake.requests.map((request) => request.method);
-		expect(lines.slice(0, 3)).toEqual(['POST', 'POST', 'POST']);
+		expect(steps.slice(0, 3)).toEqual(['sent', 'sent', 'sent']);
+		expect(enqueues(fake)).toHaveLength(3);
 	});
 });
 
@@ -560,10 +572,11 @@ describe('output', () => {
 	});
 
 	it('several items: each gets its own job and results keep the input order even when an early one finishes last', async () => {
-		// The first item's model is slow, so its job finishes after the others'.
+		// The first item's model is slow, so its job finishes after the others' (by seconds: a busy
+		// machine may send the others' uploads late).
 		fake.configure({
 			models: defaultModels().map((model) =>
-				model.id === MODELS.extractionWithWebhooks ? { ...model, processingMs: 1500 } : model,
+				model.id === MODELS.extractionWithWebhooks ? { ...model, processingMs: 4000 } : model,
 			),
 		});
 		const refs = ['first', 'second', 'third', 'fourth'];
