@@ -25,6 +25,8 @@ export class Faults {
   private failRandom = mulberry32(2);
   private gatewayToggle = 0;
   private broken = 0;
+  /** Requests refused inside the rateLimitWindow fault. */
+  private outageRefusals = 0;
   /** Uploads seen per uploadFaults entry. */
   private uploadFaultHits = new Map<number, number>();
 
@@ -49,6 +51,7 @@ export class Faults {
     this.failRandom = mulberry32(seed ^ 0x5bd1e995);
     this.gatewayToggle = 0;
     this.broken = 0;
+    this.outageRefusals = 0;
     this.uploadFaultHits = new Map();
   }
 
@@ -73,12 +76,14 @@ export class Faults {
     return fault.how;
   }
 
-  /** Inside the rateLimitWindow fault: the Retry-After value to send (null = no header). */
+  /** Inside the rateLimitWindow fault: the Retry-After value to send (null = no header). Counted. */
   outage(now = Date.now()): { retryAfterSeconds: number | null } | null {
     const w = this.faults.rateLimitWindow;
     if (!w) return null;
     const start = this.since + (w.startAfterMs ?? 0);
     if (now < start || now >= start + w.durationMs) return null;
+    if (w.refusals !== undefined && this.outageRefusals >= w.refusals) return null;
+    this.outageRefusals++;
     return { retryAfterSeconds: w.retryAfterSeconds ?? null };
   }
 

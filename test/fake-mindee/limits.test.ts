@@ -118,6 +118,12 @@ describe('faults', () => {
     expect(noHeader.status).toBe(429);
     expect(noHeader.headers['retry-after']).toBeUndefined();
 
+    // With `refusals`, it also closes once it has refused that many requests.
+    fake.configure({ faults: { rateLimitWindow: { durationMs: 60_000, refusals: 2 } } });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await get('/v2/search/models')).status);
+    expect(statuses).toEqual([429, 429, 200]);
+
     // Where the window starts and ends, on the clock it was set by.
     const setAt = 1_000_000;
     const clock = jest.spyOn(Date, 'now').mockReturnValue(setAt);

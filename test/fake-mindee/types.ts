@@ -46,8 +46,9 @@ export interface FakeFaults {
   /** Fraction of jobs that end Failed (job.error = a 500-012 "Inference failed" problem). */
   failRate?: number;
   /** Every API request is answered 429 inside the window; Retry-After only when retryAfterSeconds is given.
-   * startAfterMs counts from when the faults were set (server start, configure() or reset()). */
-  rateLimitWindow?: { startAfterMs?: number; durationMs: number; retryAfterSeconds?: number };
+   * startAfterMs counts from when the faults were set (server start, configure() or reset()); with
+   * `refusals`, the window also closes once it has refused that many requests (however late they came). */
+  rateLimitWindow?: { startAfterMs?: number; durationMs: number; retryAfterSeconds?: number; refusals?: number };
   /** Requests to a route that are accepted and then not answered properly, as a stuck server or a
    * proxy in front of Mindee would: `noAnswer` keeps the connection open and never writes a byte
    * (until the client gives up or the server stops); `reset` destroys the socket; `html500` lets
