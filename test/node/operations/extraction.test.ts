@@ -323,6 +323,21 @@ describe('what Mindee receives', () => {
 	});
 });
 
+/** When the node called a MindeeApi method and when each call was answered, in order (until `restore`). */
+function traceCalls(method: 'enqueue' | 'getJob') {
+	const steps: Array<{ step: 'sent' | 'answered'; at: number }> = [];
+	const original = MindeeApi.prototype[method] as (...args: unknown[]) => Promise<unknown>;
+	const spy = jest.spyOn(MindeeApi.prototype, method).mockImplementation(async function (this: MindeeApi, ...args: unknown[]) {
+		steps.push({ step: 'sent', at: Date.now() });
+		try {
+			return await original.apply(this, args);
+		} finally {
+			steps.push({ step: 'answered', at: Date.now() });
+		}
+	} as never);
+	return { steps, restore: () => spy.mockRestore() };
+}
+
 describe('polling', () => {
 	it('never polls more often than once a second, whatever the Interval says', async () => {
 		fake.configure({ processingMs: 2200 });
@@ -330,17 +345,8 @@ describe('polling', () => {
 		// When the scheduler decided to poll, and when each poll's answer came: a poll is sent at least a
 		// second after the previous answer. Arrival times at the server would also carry the jitter of a
 		// busy machine, which is not the node's doing.
-		const steps: Array<{ step: 'answered' | 'polled'; at: number }> = [];
-		const getJob = MindeeApi.prototype.getJob;
-		const spy = jest.spyOn(MindeeApi.prototype, 'getJob').mockImplementation(async function (this: MindeeApi, ...args) {
-			steps.push({ step: 'polled', at: Date.now() });
-			try {
-				return await getJob.apply(this, args);
-			} finally {
-				steps.push({ step: 'answered', at: Date.now() });
-			}
-		});
-		const result = await run(extraction({ pollingOptions: { initialDelaySeconds: 0.1, intervalSeconds: 0.2 } })).finally(() => spy.mockRestore());
+		const { steps, restore } = traceCalls('getJob');
+		const result = await run(extraction({ pollingOptions: { initialDelaySeconds: 0.1, intervalSeconds: 0.2 } })).finally(restore);
 
 		expect(result.error).toBeUndefined();
 		const job = onlyJob();
@@ -348,7 +354,7 @@ describe('polling', () => {
 		expect(polls.length).toBeGreaterThanOrEqual(2);
 		expect(polls.length).toBeLessThanOrEqual(4);
 		// Poll k began at least 1 s after the answer to poll k-1.
-		const pollIndexes = steps.flatMap((entry, index) => (entry.step === 'polled' ? [index] : []));
+		const pollIndexes = steps.flatMap((entry, index) => (entry.step === 'sent' ? [index] : []));
 		expect(pollIndexes).toHaveLength(polls.length);
 		for (let k = 1; k < pollIndexes.length; k++) {
 			const previousAnswer = steps.slice(0, pollIndexes[k]).filter((entry) => entry.step === 'answered').pop()!;
@@ -370,20 +376,11 @@ describe('polling', () => {
 	it('by default several documents are sent at once', async () => {
 		// What the node did, not the order answers reached the fake: all three uploads were on their
 		// way before the first of them was answered.
-		const steps: string[] = [];
-		const enqueue = MindeeApi.prototype.enqueue;
-		const spy = jest.spyOn(MindeeApi.prototype, 'enqueue').mockImplementation(async function (this: MindeeApi, ...args) {
-			steps.push('sent');
-			try {
-				return await enqueue.apply(this, args);
-			} finally {
-				steps.push('answered');
-			}
-		});
-		const result = await run(extraction(), [pdfItem(), pdfItem(), pdfItem()]).finally(() => spy.mockRestore());
+		const { steps, restore } = traceCalls('enqueue');
+		const result = await run(extraction(), [pdfItem(), pdfItem(), pdfItem()]).finally(restore);
 
 		expect(result.error).toBeUndefined();
-		expect(steps.slice(0, 3)).toEqual(['sent', 'sent', 'sent']);
+		expect(steps.slice(0, 3).map((entry) => entry.step)).toEqual(['sent', 'sent', 'sent']);
 		expect(enqueues(fake)).toHaveLength(3);
 	});
 });
